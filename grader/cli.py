@@ -1,0 +1,142 @@
+"""The `grader` command: grade, check, validate.
+
+The only module that prints or exits. The library raises its own errors; here they
+become one-line messages and the exit codes of SPEC §2: 0 everything graded,
+1 some submissions could not be graded (they are still reported), 2 a usage or
+rubric error (nothing graded).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from grader import __version__
+from grader.errors import GraderError, RubricError
+from grader.model import SubmissionResult
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_INVALID = 0, 1, 2
+
+_RUBRIC_ARG = click.argument("rubric", type=click.Path(exists=True, file_okay=False, path_type=Path))
+
+
+def _err_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def _load(folder: Path):
+    """Load a rubric or exit 2 with every problem as FILE:LINE: message."""
+    from grader.rubric.loader import load_rubric
+
+    try:
+        return load_rubric(folder)
+    except RubricError as exc:
+        for line in exc.lines():
+            click.echo(line, err=True)
+        sys.exit(EXIT_INVALID)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="grader")
+def main() -> None:
+    """Grade OCR'd exam answer sheets against a YAML rubric."""
+
+
+@main.command()
+@_RUBRIC_ARG
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"), show_default=True, help="Folder for results.json, grades.csv and the HTML reports.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--audience", type=click.Choice(["ta", "student"]), default="ta", show_default=True, help="Who the HTML pages are for: 'student' hides hidden items and references.")
+@click.option("--export", type=click.Choice(["canvas", "moodle"]), default=None, help="Also write a gradebook CSV for this LMS.")
+def grade(rubric: Path, paths: tuple[Path, ...], out: Path, jobs: int | None, audience: str, export: str | None) -> None:
+    """Grade every submission file under PATHS with the RUBRIC folder."""
+    from grader.batch import default_jobs, grade_batch
+    from grader.output import write_results
+    from grader.pipeline import collect_submissions
+    from grader.reports import write_reports
+
+    loaded = _load(rubric)
+    try:
+        submissions = collect_submissions(paths)
+    except GraderError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not submissions:
+        raise click.UsageError("no submission files found under " + ", ".join(map(str, paths)))
+    console = _err_console()
+    with Progress(
+        TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=console, disable=not console.is_terminal, transient=True,
+    ) as progress:
+        task = progress.add_task("grading", total=len(submissions))
+        results = grade_batch(loaded, submissions, jobs or default_jobs(), lambda _: progress.advance(task))
+    write_results(loaded, results, out)
+    write_reports(loaded, results, out, audience=audience, export=export)
+    _summary(console, results, out)
+    sys.exit(EXIT_SOME_FAILED if any(r.status == "error" for r in results) else EXIT_OK)
+
+
+def _summary(console: Console, results: list[SubmissionResult], out: Path) -> None:
+    graded = [r for r in results if r.status == "graded"]
+    flagged = sum(1 for r in graded if any(q.flags for q in r.questions))
+    mean = sum(r.score for r in graded) / len(graded) if graded else 0.0
+    maximum = graded[0].max if graded else 0
+    console.print(f"graded {len(graded)}, errors {len(results) - len(graded)}, flagged {flagged}, mean {mean:.2f}/{maximum:g} → {out}/", markup=False)
+    for result in results:
+        if result.status == "error":
+            console.print(Text.assemble(("error ", "red"), f"{result.file}: {result.error}"))
+
+
+@main.command()
+@_RUBRIC_ARG
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the submission's results.json object instead.")
+def check(rubric: Path, file: Path, as_json: bool) -> None:
+    """Grade one answer sheet and show the feedback (for students checking themselves)."""
+    from grader.output import dumps
+    from grader.pipeline import grade_file
+
+    result = grade_file(_load(rubric), file)
+    if as_json:
+        click.echo(dumps(result.to_json()), nl=False)
+    else:
+        _print_feedback(Console(highlight=False), result)
+    sys.exit(EXIT_SOME_FAILED if result.status == "error" else EXIT_OK)
+
+
+def _print_feedback(console: Console, result: SubmissionResult) -> None:
+    if result.status == "error":
+        console.print(f"{result.file}: could not be graded: {result.error}", markup=False)
+        return
+    table = Table(title=Text(f"{result.id}: {result.score:g} / {result.max:g}"), show_lines=True)
+    for column in ("question", "score", "feedback"):
+        table.add_column(column)
+    for question in result.questions:
+        lines = [f"{item.score:g}/{item.max:g}  {item.feedback}" for item in question.items if not item.hidden]
+        if question.flags:
+            lines.append("to check with your TA: " + ", ".join(question.flags))
+        # Text, not markup: feedback quotes the student, whose brackets must print as written.
+        table.add_row(Text(question.id), Text(f"{question.score:g}/{question.max:g}"), Text("\n".join(lines)))
+    console.print(table)
+
+
+@main.command()
+@_RUBRIC_ARG
+def validate(rubric: Path) -> None:
+    """Load RUBRIC, run its solvers and self-tests; print what is wrong as FILE:LINE: message."""
+    from grader.selftest import self_test
+
+    loaded = _load(rubric)
+    failures = self_test(loaded)
+    for failure in failures:
+        click.echo(f"{failure.file}:{failure.line}: {failure.message()}", err=True)
+    if failures:
+        sys.exit(EXIT_INVALID)
+    items = sum(len(q.items) for q in loaded.questions)
+    click.echo(f"{rubric}: valid ({len(loaded.questions)} questions, {items} items, {loaded.total:g} points; self-tests pass)")

@@ -1,0 +1,1 @@
+"""Reading student math: LaTeX to expression trees that are built, never evaluated."""

@@ -1,0 +1,184 @@
+"""Load a rubric folder: validate every file, solve every reference, check every item.
+
+Everything wrong is collected and raised at once as ``RubricError`` with
+``FILE:LINE: key: message`` entries, so a TA fixes a rubric in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from pydantic import BaseModel, ValidationError
+
+from grader.errors import RubricError, SolverError
+from grader.feedback import template_problems
+from grader.rubric.schema import ExamSpec, ItemSpec, QuestionSpec
+from grader.rubric.yamlsource import Located, YamlSyntaxError, load_located
+from grader.solvers import get_solver, solver_names
+from grader.types import get_type, type_names
+from grader.types.base import CheckParams, QuestionType
+
+Problem = tuple[str, int, str]
+
+
+@dataclass(frozen=True)
+class Item:
+    spec: ItemSpec
+    qtype: QuestionType
+    params: CheckParams
+    line: int = 1  # where the item starts in its file, for messages about it
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass(frozen=True)
+class Question:
+    spec: QuestionSpec
+    items: tuple[Item, ...]
+    refs: Mapping[str, Any]
+    file: str
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+
+@dataclass(frozen=True)
+class Rubric:
+    exam: ExamSpec
+    questions: tuple[Question, ...]
+    folder: str
+    sha256: str
+
+    @property
+    def total(self) -> float:
+        return self.exam.total
+
+
+def _key(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(top)"
+
+
+def _pydantic_problems(err: ValidationError, src: Located, prefix: tuple[Any, ...] = ()) -> list[Problem]:
+    problems = []
+    for e in err.errors():
+        loc = prefix + tuple(part for part in e["loc"])
+        if e["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif e["type"] == "missing":
+            message = "required key is missing"
+        else:
+            message = e["msg"].removeprefix("Value error, ")
+        named = re.match(r"^([a-z_]+): ", message)
+        if named and not e["loc"]:
+            # A whole-model check names the key it is about: point at that key's line.
+            key = prefix + (named.group(1),)
+            problems.append((src.file, src.line_of(key), f"{_key(prefix) + '.' if prefix else ''}{message}"))
+            continue
+        problems.append((src.file, src.line_of(loc), f"{_key(loc)}: {message}"))
+    return problems
+
+
+def _validate(model: type[BaseModel], data: Any, src: Located, prefix=()) -> tuple[Any, list[Problem]]:
+    try:
+        return model.model_validate(data), []
+    except ValidationError as err:
+        return None, _pydantic_problems(err, src, prefix)
+
+
+def _load(path: Path, problems: list[Problem]) -> Located | None:
+    if not path.is_file():
+        problems.append((str(path), 1, "file not found"))
+        return None
+    try:
+        return load_located(path)
+    except YamlSyntaxError as exc:
+        problems.append((str(path), exc.line, str(exc)))
+    except UnicodeDecodeError:
+        problems.append((str(path), 1, "not UTF-8 text"))
+    return None
+
+
+def _solve(spec: QuestionSpec, src: Located, problems: list[Problem]) -> Mapping[str, Any]:
+    if spec.solver is None:
+        return {}
+    if spec.solver not in solver_names():
+        problems.append((src.file, src.line_of(("solver",)), f"solver: unknown solver {spec.solver!r}; known: {', '.join(solver_names())}"))
+        return {}
+    solver = get_solver(spec.solver)
+    params, errs = _validate(solver.params, spec.params, src, ("params",))
+    problems.extend(errs)
+    if params is None:
+        return {}
+    try:
+        return dict(solver.fn(params))
+    except SolverError as exc:
+        problems.append((src.file, src.line_of(("params",)), f"params: {exc}"))
+        return {}
+
+
+def _items(spec: QuestionSpec, exam: ExamSpec, refs: Mapping[str, Any], src: Located, problems: list[Problem]) -> list[Item]:
+    items = []
+    for index, item in enumerate(spec.items):
+        where = ("items", index)
+        type_name = item.type or spec.type
+        if type_name not in type_names():
+            key = where + ("type",) if item.type else ("type",)
+            problems.append((src.file, src.line_of(key), f"{_key(key)}: unknown question type {type_name!r}; known: {', '.join(type_names())}"))
+            continue
+        qtype = get_type(type_name)
+        check = {**exam.defaults.get(type_name, {}), **item.check}
+        params, errs = _validate(qtype.Params, check, src, where + ("check",))
+        problems.extend(errs)
+        if params is None:
+            continue
+        for message in qtype.check_params(params, refs):
+            problems.append((src.file, src.line_of(where + ("check",)), f"{_key(where + ('check',))}: {message}"))
+        for message in template_problems(item.feedback):
+            problems.append((src.file, src.line_of(where + ("feedback",)), f"{_key(where)}.{message}"))
+        items.append(Item(item, qtype, params, src.line_of(where)))
+    return items
+
+
+def load_rubric(folder: str | Path) -> Rubric:
+    """Load and check the rubric in ``folder``; raise RubricError listing every problem."""
+    folder = Path(folder)
+    problems: list[Problem] = []
+    exam_src = _load(folder / "exam.yaml", problems)
+    if exam_src is None:
+        raise RubricError(problems)
+    exam, errs = _validate(ExamSpec, exam_src.data, exam_src)
+    if exam is None:
+        raise RubricError(errs)
+    for type_name in exam.defaults:
+        if type_name not in type_names():
+            problems.append((exam_src.file, exam_src.line_of(("defaults", type_name)), f"defaults.{type_name}: unknown question type"))
+    digest = hashlib.sha256((folder / "exam.yaml").read_bytes())
+    questions = []
+    for qid in exam.questions:
+        path = folder / f"{qid}.yaml"
+        src = _load(path, problems)
+        if src is None:
+            continue
+        digest.update(path.read_bytes())
+        spec, errs = _validate(QuestionSpec, src.data, src)
+        problems.extend(errs)
+        if spec is None:
+            continue
+        if spec.id != qid:
+            problems.append((src.file, src.line_of(("id",)), f"id: {spec.id!r} does not match the file name {qid!r}"))
+        refs = _solve(spec, src, problems)
+        items = _items(spec, exam, refs, src, problems)
+        questions.append(Question(spec, tuple(items), refs, src.file))
+    total = sum(q.spec.points for q in questions)
+    if not problems and abs(total - exam.total) > 1e-9:
+        problems.append((exam_src.file, exam_src.line_of(("total",)), f"total: questions add up to {total:g}, not {exam.total:g}"))
+    if problems:
+        raise RubricError(problems)
+    return Rubric(exam, tuple(questions), str(folder), digest.hexdigest())
