@@ -1,0 +1,153 @@
+"""``concepts``: does the answer assert an idea, in any of several phrasings?
+
+One rubric item is one concept (``phrasings:``) or a group of concepts
+(``all_of:`` each earns its share; ``any_of:`` one is enough). ``misconceptions``
+are phrasings that, when asserted, void a positive item; an item with only
+``misconceptions`` is a deduction check (use negative points): it holds when a
+misconception is asserted. Matching is OCR-tolerant and negation-aware (see
+``grader.types.phrasing``); evidence is the lines a phrasing was found on.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from pydantic import Field, model_validator
+
+from grader.model import Evidence, Outcome
+from grader.types.base import CheckParams, Comparison, Parsed, QuestionContext, QuestionType, SelfTest, register
+from grader.types.phrasing import Match, Token, content_words, find_phrasing, tokenize
+
+
+class Concept(CheckParams):
+    id: str = Field(min_length=1, description="name used in feedback ('remedy-lstm')")
+    phrasings: list[str] = Field(min_length=1, description="ways a student may say it")
+    share: float | None = Field(default=None, gt=0, le=1, description="share of the item in all_of (default: equal)")
+
+
+class ConceptsParams(CheckParams):
+    id: str = Field(default="concept", min_length=1, description="name of a single-concept item")
+    phrasings: list[str] = Field(default_factory=list)
+    all_of: list[Concept] = Field(default_factory=list)
+    any_of: list[Concept] = Field(default_factory=list)
+    misconceptions: list[str] = Field(default_factory=list)
+    threshold: float = Field(default=85, ge=50, le=100, description="similarity (0-100) a phrasing must reach")
+    word_threshold: float = Field(default=70, ge=50, le=100, description="similarity every word must reach")
+    window: int | None = Field(default=None, gt=0, description="tokens a phrasing's words may spread over")
+    aliases: dict[str, list[str]] = Field(default_factory=dict, description="word -> tokens that stand for it ('gamma': ['Y'])")
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> "ConceptsParams":
+        shapes = [bool(self.phrasings), bool(self.all_of), bool(self.any_of)]
+        if sum(shapes) > 1:
+            raise ValueError("give one of phrasings, all_of, any_of")
+        if sum(shapes) == 0 and not self.misconceptions:
+            raise ValueError("give phrasings, all_of or any_of (or misconceptions for a deduction)")
+        shares = [c.share for c in self.all_of]
+        if any(s is not None for s in shares):
+            if any(s is None for s in shares) or abs(sum(shares) - 1) > 1e-9:
+                raise ValueError("all_of: give every concept a share, adding up to 1 (or none for equal shares)")
+        for phrasing in self.phrasings + self.misconceptions + [p for c in self.concepts for p in c.phrasings]:
+            if not content_words(phrasing):
+                raise ValueError(f"phrasing {phrasing!r} has no content words")
+        return self
+
+    @property
+    def concepts(self) -> list[Concept]:
+        if self.phrasings:
+            return [Concept(id=self.id, phrasings=self.phrasings)]
+        return list(self.all_of or self.any_of)
+
+    @property
+    def deduction(self) -> bool:
+        return not self.concepts
+
+
+def _tokens(ctx: QuestionContext) -> list[Token]:
+    key = "concepts:tokens"
+    if key not in ctx.cache:
+        ctx.cache[key] = tokenize(ctx.segment.lines)
+    return ctx.cache[key]
+
+
+def _best(tokens: list[Token], phrasings: list[str], params: ConceptsParams) -> Match | None:
+    """The best asserted match of any phrasing, else the best negated one, else None."""
+    best = None
+    for phrasing in phrasings:
+        match = find_phrasing(tokens, phrasing, params.threshold, params.word_threshold, params.window, params.aliases)
+        if match and (best is None or (not match.negated, match.score) > (not best.negated, best.score)):
+            best = match
+    return best
+
+
+def _evidence(ctx: QuestionContext, tokens: list[Token], matches: list[Match]) -> tuple[Evidence, ...]:
+    wanted = sorted({n for m in matches for n in m.lines(tokens)})
+    text = {line.number: line.text.strip() for line in ctx.segment.lines}
+    return tuple(Evidence(n, text[n]) for n in wanted if n in text)
+
+
+@register
+class ConceptsType(QuestionType):
+    name = "concepts"
+    Params = ConceptsParams
+
+    def parse(self, ctx: QuestionContext, params: ConceptsParams) -> Parsed | None:
+        tokens = _tokens(ctx)
+        if not tokens:
+            return None
+        found = {c.id: _best(tokens, c.phrasings, params) for c in params.concepts}
+        wrong = _best(tokens, params.misconceptions, params) if params.misconceptions else None
+        return Parsed({"found": found, "misconception": wrong, "tokens": tokens})
+
+    def compare(self, parsed: Parsed, ctx: QuestionContext, params: ConceptsParams) -> Comparison:
+        found: dict[str, Match | None] = parsed.value["found"]
+        wrong: Match | None = parsed.value["misconception"]
+        tokens = parsed.value["tokens"]
+        asserted_wrong = wrong is not None and not wrong.negated
+        if params.deduction:
+            if asserted_wrong:
+                return Comparison(1.0, Outcome.INCORRECT, found=wrong.phrasing, detail=f"misconception: {wrong.phrasing}",
+                                  evidence=_evidence(ctx, tokens, [wrong]))
+            return Comparison(0.0, Outcome.CORRECT, detail="no misconception asserted")
+        if asserted_wrong:
+            return Comparison(0.0, Outcome.INCORRECT, found=wrong.phrasing, detail=f"misconception: {wrong.phrasing}",
+                              evidence=_evidence(ctx, tokens, [wrong]))
+        present = [cid for cid, m in found.items() if m is not None and not m.negated]
+        negated = [cid for cid, m in found.items() if m is not None and m.negated]
+        missing = [c.id for c in params.concepts if c.id not in present]
+        if params.any_of:
+            fraction = 1.0 if present else 0.0
+        else:
+            shares = {c.id: c.share if c.share is not None else 1 / len(params.concepts) for c in params.concepts}
+            fraction = min(1.0, round(sum(shares[cid] for cid in present), 6))
+        outcome = Outcome.CORRECT if fraction >= 1 else Outcome.PARTIAL if fraction > 0 else Outcome.INCORRECT
+        parts = []
+        if missing and not (params.any_of and present):
+            parts.append("missing: " + ", ".join(missing))
+        if negated:
+            parts.append("stated as not holding: " + ", ".join(negated))
+        matches = [found[cid] for cid in present]
+        return Comparison(fraction, outcome, found=", ".join(present), expected=", ".join(c.id for c in params.concepts),
+                          detail="; ".join(parts), evidence=_evidence(ctx, tokens, matches))
+
+    def award(self, comparison: Comparison, points: float) -> float:
+        return round(points * comparison.fraction, 4) + 0.0  # + 0.0: no "-0.0" for an unapplied deduction
+
+    def self_test(self, params: ConceptsParams, refs: Mapping[str, Any]) -> list[SelfTest]:
+        if params.deduction:  # the check is "a misconception is asserted"
+            claim = params.misconceptions[0]
+            return [SelfTest("correct", f"{claim}.", "asserts the misconception"),
+                    SelfTest("incorrect", f"It is not the case that {claim}.", "the misconception negated"),
+                    SelfTest("invalid", "", "empty answer")]
+        concepts = params.concepts if params.all_of else params.concepts[:1]
+        correct = " ".join(f"{c.phrasings[0]}." for c in concepts)
+        first = concepts[0].phrasings[0]
+        if params.misconceptions:
+            incorrect = f"{correct} Also, {params.misconceptions[0]}."
+            why = "a misconception asserted"
+        else:
+            incorrect = f"It is not the case that {first}."
+            why = "the first phrasing negated"
+        return [SelfTest("correct", correct, "the first phrasing of each concept"),
+                SelfTest("incorrect", incorrect, why),
+                SelfTest("invalid", "", "empty answer")]

@@ -1,0 +1,167 @@
+"""``numeric``: one final number, compared with solver references under a tolerance.
+
+The student's answer is the number they conclude with ("∴ AP is 0.752", "AP = 58/77",
+a last line holding only "0.753"), not the intermediate numbers of their working.
+An item accepts one reference (``reference: ap_11pt``) or several with their
+credit (``accept:`` full credit for ap_11pt and ap_all_point, half for
+ap_non_interpolated), tried full credit first.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Any, Mapping
+
+from pydantic import Field, model_validator
+
+from grader.model import Evidence, Line, Outcome
+from grader.numbers import (
+    Number, Tolerance, as_fraction, close_enough, decimal_places_for, decimal_text, find_numbers, just_outside,
+    parse_number,
+)
+from grader.types.base import CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register
+
+# Words that announce a conclusion; ":." is how OCR reads "∴".
+_CONCLUSION = re.compile(r"∴|:\.|\b(?:therefore|hence|thus|so|answer|ans|final(?:ly)?|result)\b", re.IGNORECASE)
+# What a result follows: "=", "≈", "is", ":" (the first number after the last one is the result).
+_RESULT_SIGN = re.compile(r"=|≈|\bis\b|\bequals\b|:(?!\.)", re.IGNORECASE)
+
+
+class Accept(CheckParams):
+    reference: str = Field(description="a key of the question solver's references")
+    credit: float = Field(default=1.0, gt=0, le=1, description="share of the item's points this reference earns")
+    label: str | None = Field(default=None, description="name of this answer for feedback ({{ detail }})")
+
+
+class NumericParams(CheckParams):
+    reference: str | None = Field(default=None, description="the reference that earns full credit")
+    accept: list[Accept] = Field(default_factory=list, description="several accepted references with their credit")
+    rel_tol: float = Field(default=0.0, ge=0)
+    abs_tol: float = Field(default=0.0, ge=0)
+    sig_figs: int | None = Field(default=None, gt=0)
+    student_precision: bool = True
+    min_decimals: int = Field(default=2, ge=0)
+    cue: list[str] = Field(default_factory=list, description="words near the final answer ('AP', 'average precision')")
+
+    @model_validator(mode="after")
+    def _one_way_to_name_references(self) -> "NumericParams":
+        if (self.reference is None) == (not self.accept):
+            raise ValueError("give either reference or accept (not both, not neither)")
+        if self.accept and not any(a.credit == 1 for a in self.accept):
+            raise ValueError("accept: at least one reference must earn full credit (credit: 1)")
+        return self
+
+    @property
+    def accepted(self) -> list[Accept]:
+        """Accepted references, full credit first (stable for equal credit)."""
+        entries = self.accept or [Accept(reference=self.reference)]
+        return sorted(entries, key=lambda a: -a.credit)
+
+    @property
+    def tolerance(self) -> Tolerance:
+        return Tolerance(self.rel_tol, self.abs_tol, self.sig_figs, self.student_precision, self.min_decimals)
+
+
+def format_reference(value: Fraction) -> str:
+    """A reference as a TA reads it: exact when short, else "58/77 ≈ 0.7532"."""
+    for places in range(0, 5):
+        if value == Fraction(decimal_text(value, places)):
+            return decimal_text(value, places)
+    return f"{value.numerator}/{value.denominator} ≈ {decimal_text(value, 4)}"
+
+
+def _has_cue(text: str, cues: list[str]) -> bool:
+    lowered = text.lower()
+    return any(re.search(rf"(?<!\w){re.escape(cue.lower())}(?!\w)", lowered) for cue in cues)
+
+
+def _result_number(text: str, numbers: list[Number]) -> Number:
+    """The first number after the last '=' / 'is' on a line, else its last number."""
+    signs = [m.end() for m in _RESULT_SIGN.finditer(text) if any(n.start >= m.end() for n in numbers)]
+    if signs:
+        return next(n for n in numbers if n.start >= signs[-1])
+    return numbers[-1]
+
+
+def _line_score(line: Line, numbers: list[Number], cues: list[str]) -> int:
+    """How much a line looks like the final answer (0 = just working)."""
+    text = line.text
+    if text.lstrip().startswith("|"):  # a table row is working, not a conclusion
+        return 0
+    score = 0
+    if _CONCLUSION.search(text):
+        score += 4
+    if cues and _has_cue(text, cues):
+        score += 2
+    if parse_number(text) is not None:
+        score += 1
+    if _RESULT_SIGN.search(text):
+        score += 1
+    return score
+
+
+def final_answer(lines: tuple[Line, ...], cues: list[str]) -> tuple[Number, Line] | None:
+    """The number a student concludes with, and its line; None when there is none."""
+    best: tuple[int, int, Number, Line] | None = None
+    for order, line in enumerate(lines):
+        numbers = find_numbers(line.text)
+        if not numbers:
+            continue
+        score = _line_score(line, numbers, cues)
+        if score and (best is None or (score, order) >= best[:2]):
+            best = (score, order, _result_number(line.text, numbers), line)
+    return None if best is None else (best[2], best[3])
+
+
+@register
+class NumericType(QuestionType):
+    name = "numeric"
+    Params = NumericParams
+
+    def check_params(self, params: NumericParams, refs: Mapping[str, Any]) -> list[str]:
+        problems = []
+        for entry in params.accepted:
+            if entry.reference not in refs:
+                known = ", ".join(sorted(refs)) or "none (the question has no solver)"
+                problems.append(f"reference {entry.reference!r} is not produced by the solver; known: {known}")
+                continue
+            try:
+                as_fraction(refs[entry.reference])
+            except (TypeError, ValueError):
+                problems.append(f"reference {entry.reference!r} is not a single number")
+        return problems
+
+    def parse(self, ctx: QuestionContext, params: NumericParams) -> Parsed | Invalid | None:
+        found = final_answer(ctx.segment.lines, params.cue)
+        if found is None:
+            return None
+        number, line = found
+        return Parsed(number, (Evidence(line.number, line.text.strip()),))
+
+    def compare(self, parsed: Parsed, ctx: QuestionContext, params: NumericParams) -> Comparison:
+        number: Number = parsed.value
+        full = as_fraction(ctx.ref(params.accepted[0].reference))
+        for entry in params.accepted:
+            reference = as_fraction(ctx.ref(entry.reference))
+            if close_enough(number, reference, params.tolerance):
+                outcome = Outcome.CORRECT if entry.credit == 1 else Outcome.PARTIAL
+                return Comparison(entry.credit, outcome, found=number.text, expected=format_reference(reference),
+                                  detail=entry.label or entry.reference, evidence=parsed.evidence)
+        return Comparison(0.0, Outcome.INCORRECT, found=number.text, expected=format_reference(full),
+                          detail="no accepted value matches", evidence=parsed.evidence)
+
+    def self_test(self, params: NumericParams, refs: Mapping[str, Any]) -> list[SelfTest]:
+        lead = params.cue[0] if params.cue else "Answer"
+        reference = as_fraction(refs[params.accepted[0].reference])
+        tol = params.tolerance
+        tests = [SelfTest("correct", f"Therefore {lead} = {reference.numerator}/{reference.denominator}", "exact fraction")]
+        for places in range(3, 13):  # to 3 decimals, or as many as the tolerance needs
+            written = decimal_text(reference, places)
+            if close_enough(parse_number(written), reference, tol):
+                tests.append(SelfTest("correct", f"Therefore {lead} = {written}", f"rounded to {places} decimals"))
+                break
+        outside = decimal_text(just_outside(reference, tol), decimal_places_for(reference, tol))
+        tests.append(SelfTest("incorrect", f"Therefore {lead} = {outside}", "just outside the tolerance"))
+        tests.append(SelfTest("invalid", f"{lead}: I could not finish the calculation.", "no number written"))
+        return tests

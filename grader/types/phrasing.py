@@ -1,0 +1,187 @@
+"""Find a phrasing in OCR'd prose: fuzzy words, close together, not negated.
+
+A phrasing ("product of gradients") is reduced to its content words
+(``product``, ``gradients``). It is *found* when every content word has a
+similar token (OCR-tolerant: "greatient" ≈ gradient, "LSTH" ≈ LSTM, "signeid" ≈
+sigmoid) inside one window of the answer, and the length-weighted similarity of
+those words reaches the threshold — so one badly misread word is carried by its
+well-read neighbours, but a lone garbled word is not enough. It is *asserted*
+when it is found and not negated: "does not vanish", "no", "never", "without"
+just before it or between its words, in the same clause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable, Mapping, Sequence
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from grader.model import Line
+
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+|[.;!?:]")
+_CLAUSE_PUNCT = frozenset(".;!?:")
+# Connectives that start a new clause: a negation before them does not reach past them.
+_CLAUSE_WORDS = frozenset({"but", "however", "whereas", "although", "though", "so", "because", "therefore",
+                           "hence", "thus", "since", "which", "while", "then", "whereby"})
+NEGATIONS = frozenset({"not", "no", "never", "without", "cannot", "nor", "neither", "none", "nothing", "hardly"})
+_STOPWORDS = frozenset({
+    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "is", "are", "be", "was", "were", "it",
+    "its", "this", "that", "these", "those", "as", "and", "or", "can", "will", "has", "have", "we", "our", "from",
+    "into", "very", "when", "if", "there", "their", "them", "they", "does", "do", "so", "such", "which",
+})
+# Correctly spelt words that look alike but mean the opposite: never fuzzy-matched to each other.
+_CONTRASTS = frozenset({
+    "increase", "decrease", "high", "low", "higher", "lower", "more", "less", "large", "small", "larger",
+    "smaller", "vanish", "explod", "easy", "hard", "inverse", "transpose", "input", "output", "forget",
+    "overfit", "underfit", "maximum", "minimum", "max", "min", "positive", "negative",
+})
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "er", "s", "e")
+_OCR_FOLD = str.maketrans({"m": "n", "o": "e", "0": "e", "1": "l", "i": "l", "|": "l", "5": "s"})
+
+NEGATION_LOOKBACK = 6  # tokens before a phrasing that a negation (in the same clause) reaches
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # as written (case kept: acronyms are matched by case)
+    word: str  # lower-case, "n't" already split into "not"
+    line: int
+    clause: int
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def tokenize(lines: Iterable[Line]) -> list[Token]:
+    """Word tokens of the answer with their line and clause number."""
+    tokens: list[Token] = []
+    clause = 0
+    for line in lines:
+        text = re.sub(r"n[’']t\b", " not", line.text)
+        text = text.replace("\\gamma", " gamma ").replace("γ", " gamma ")
+        for match in _TOKEN.finditer(text):
+            raw = match.group()
+            if raw in _CLAUSE_PUNCT:
+                clause += 1
+                continue
+            word = raw.lower()
+            if word in _CLAUSE_WORDS:
+                clause += 1
+            tokens.append(Token(raw, word, line.number, clause))
+    return tokens
+
+
+def content_words(phrasing: str) -> list[tuple[str, bool]]:
+    """(word, is_acronym) for each content word of a phrasing ("LSTM" is an acronym)."""
+    words = []
+    for raw in _TOKEN.findall(phrasing.replace("\\gamma", " gamma ").replace("γ", " gamma ")):
+        if raw in _CLAUSE_PUNCT or raw.lower() in _STOPWORDS:
+            continue
+        words.append((raw.lower(), len(raw) >= 3 and raw.isupper()))
+    return words
+
+
+@lru_cache(maxsize=65536)
+def similarity(word: str, acronym: bool, token_text: str) -> float:
+    """0..100: how likely the written token is an (OCR-damaged) form of ``word``."""
+    token = token_text.lower()
+    if token == word or _stem(token) == _stem(word):
+        return 100.0
+    if len(word) <= 3 and not acronym:
+        return 0.0  # short words and numbers ("p", "0", "log") must be exact
+    if acronym:
+        # An acronym misread by one letter keeps its capitals: "LSTH" for LSTM, never "last".
+        close = token_text.isupper() and len(token) == len(word) and Levenshtein.distance(token, word) <= 1
+        return 90.0 if close else 0.0
+    if _negative_prefix_pair(token, word):  # "misclassified" is not "classified"
+        return 0.0
+    if token in _CONTRASTS_WORDS:  # a correctly spelt look-alike ("decreases" for increases) is another word
+        return 0.0
+    plain = fuzz.ratio(token, word)
+    stemmed = fuzz.ratio(_stem(token), _stem(word))
+    folded = fuzz.ratio(token.translate(_OCR_FOLD), word.translate(_OCR_FOLD))
+    return max(plain, stemmed, folded)
+
+
+_NEGATIVE_PREFIXES = ("mis", "non", "un", "in", "im", "ir", "dis")
+
+
+def _negative_prefix_pair(a: str, b: str) -> bool:
+    short, long = sorted((a, b), key=len)
+    return any(long.startswith(p) and fuzz.ratio(long[len(p):], short) >= 90 for p in _NEGATIVE_PREFIXES)
+
+
+_CONTRASTS_WORDS = frozenset(w + s for w in _CONTRASTS for s in ("", "s", "es", "ed", "ing", "d", "e", "er", "ers"))
+
+
+@dataclass(frozen=True)
+class Match:
+    phrasing: str
+    score: float
+    positions: tuple[int, ...]
+    negated: bool
+
+    def lines(self, tokens: Sequence[Token]) -> list[int]:
+        return sorted({tokens[p].line for p in self.positions})
+
+
+def _negated(tokens: Sequence[Token], positions: Sequence[int]) -> bool:
+    first, last = min(positions), max(positions)
+    clause = tokens[first].clause
+    start = max(0, first - NEGATION_LOOKBACK)
+    for index in range(start, last + 1):
+        if index in positions:
+            continue
+        token = tokens[index]
+        if token.word in NEGATIONS and (token.clause == clause or index > first):
+            return True
+    return False
+
+
+def find_phrasing(tokens: Sequence[Token], phrasing: str, threshold: float, word_floor: float,
+                  window: int | None, aliases: Mapping[str, Sequence[str]]) -> Match | None:
+    """The best occurrence of ``phrasing``: asserted ones first, then negated ones; None if absent."""
+    words = content_words(phrasing)
+    if not words or not tokens:
+        return None
+    span = window or max(6, 3 * len(words) + 3)
+    weights = [max(len(w), 3) for w, _ in words]
+    candidates: list[list[tuple[int, float]]] = []
+    for word, acronym in words:
+        alias = {a.lower() for a in aliases.get(word, ())}
+        found = []
+        for index, token in enumerate(tokens):
+            score = 100.0 if token.word in alias else similarity(word, acronym, token.text)
+            if score >= word_floor:
+                found.append((index, score))
+        if not found:
+            return None
+        candidates.append(found)
+    best: Match | None = None
+    for start in sorted({i for found in candidates for i, _ in found}):
+        chosen: list[tuple[int, float]] = []
+        for found in candidates:
+            inside = [(s, -i) for i, s in found if start <= i < start + span]
+            if not inside:
+                break
+            score, neg_index = max(inside)
+            chosen.append((-neg_index, score))
+        else:
+            positions = tuple(i for i, _ in chosen)
+            if min(positions) != start:
+                continue
+            score = sum(w * s for w, (_, s) in zip(weights, chosen)) / sum(weights)
+            if score < threshold:
+                continue
+            match = Match(phrasing, score, positions, _negated(tokens, positions))
+            if best is None or (not match.negated, match.score) > (not best.negated, best.score):
+                best = match
+    return best

@@ -1,0 +1,143 @@
+from fractions import Fraction as F
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from grader.model import Line, Outcome, Segment
+from grader.types import get_type
+from grader.types.base import Invalid, QuestionContext
+
+SHEET = Path(__file__).resolve().parents[2] / "submissions" / "dl-exam" / "cs17btech11037.md"
+REFS = {"ap_11pt": F(58, 77), "ap_all_point": F(51, 70), "ap_non_interpolated": F(5, 7), "ranks": (1, 2, 3)}
+NUMERIC = get_type("numeric")
+Q3_ACCEPT = {"accept": [
+    {"reference": "ap_non_interpolated", "credit": 0.5, "label": "non-interpolated AP"},
+    {"reference": "ap_11pt", "label": "11-point AP"},
+    {"reference": "ap_all_point", "label": "all-point AP"},
+], "cue": ["AP", "average precision"]}
+
+
+def sheet_segment(first: int, last: int) -> Segment:
+    lines = SHEET.read_text(encoding="utf-8").splitlines()
+    kept = tuple(Line(n, lines[n - 1]) for n in range(first, last + 1) if lines[n - 1].strip())
+    return Segment("q3", kept, ((first, last),))
+
+
+def grade(text_or_segment, check, refs=REFS):
+    params = NUMERIC.Params.model_validate(check)
+    assert NUMERIC.check_params(params, refs) == []
+    segment = text_or_segment if isinstance(text_or_segment, Segment) else Segment.from_text("q", text_or_segment)
+    ctx = QuestionContext("q", segment, refs)
+    parsed = NUMERIC.parse(ctx, params)
+    if parsed is None or isinstance(parsed, Invalid):
+        return parsed
+    return NUMERIC.compare(parsed, ctx, params)
+
+
+@pytest.mark.parametrize("text, found", [
+    ("P = 2/3 = 0.67\nR = 0.4\n∴ AP = 0.753", "0.753"),
+    ("AP = 0.753 (11-point)\nthen some words", "0.753"),
+    ("precision 0.5 recall 0.4\n0.753\n", "0.753"),
+    ("sum = 8.2857\n:. Interpolated AP is 0.753.", "0.753"),
+    ("Answer: 58/77 which is about 0.75", "0.75"),  # the last result sign ("is") wins
+    ("Answer: 58/77", "58/77"),
+    ("AP = \\frac{58}{77} = 0.7532", "0.7532"),
+    ("| 1 | 0.5 |\n| 2 | 0.753 |\nso the AP is 0.7", "0.7"),  # table rows are working
+])
+def test_the_final_answer_not_the_working_is_read(text, found):
+    assert grade(text, {"reference": "ap_11pt"}).found == found
+
+
+@pytest.mark.parametrize("text, outcome, fraction", [
+    ("AP = 0.753", Outcome.CORRECT, 1.0),
+    ("AP = 0.7532", Outcome.CORRECT, 1.0),
+    ("AP = 58/77", Outcome.CORRECT, 1.0),
+    ("AP = 75.3%", Outcome.CORRECT, 1.0),
+    ("AP = 0.729", Outcome.CORRECT, 1.0),  # all-point AP 51/70 = 0.72857
+    ("AP = 0.714", Outcome.PARTIAL, 0.5),  # non-interpolated 5/7
+    ("AP = 0.752", Outcome.INCORRECT, 0.0),  # not 58/77 rounded (error carried forward is the table's job)
+    ("AP = 0.75", Outcome.CORRECT, 1.0),
+    ("AP = 0.8", Outcome.INCORRECT, 0.0),  # one decimal is too coarse to be a rounding of the reference
+])
+def test_accepted_references_and_their_credit(text, outcome, fraction):
+    comparison = grade(text, Q3_ACCEPT)
+    assert (comparison.outcome, comparison.fraction) == (outcome, fraction)
+
+
+def test_full_credit_reference_wins_over_a_partial_one_that_also_matches():
+    check = {"accept": [{"reference": "a", "credit": 0.5}, {"reference": "b"}], "rel_tol": 0.1}
+    comparison = grade("answer = 1", check, {"a": F(1), "b": F(21, 20)})
+    assert (comparison.outcome, comparison.fraction, comparison.detail) == (Outcome.CORRECT, 1.0, "b")
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("AP = 0.7570", True),  # within rel 0.5% of 0.75325 (window 0.003766)
+    ("AP = 0.7571", False),
+    ("AP = 0.7495", True),
+    ("AP = 0.7494", False),
+])
+def test_relative_tolerance_edges(text, ok):
+    check = {"reference": "ap_11pt", "rel_tol": 0.005, "student_precision": False}
+    assert (grade(text, check).outcome is Outcome.CORRECT) is ok
+
+
+def test_evidence_is_the_line_of_the_answer():
+    comparison = grade("working 1/2\n\n∴ AP = 0.753", {"reference": "ap_11pt"})
+    assert [e.render() for e in comparison.evidence] == ["line 3: ∴ AP = 0.753"]
+    assert comparison.expected == "58/77 ≈ 0.7532"
+
+
+@pytest.mark.parametrize("text", ["", "I do not know", "AP is the area under the curve"])
+def test_no_number_is_missing(text):
+    assert grade(text, {"reference": "ap_11pt"}) is None
+
+
+def test_real_sheet_final_ap_is_read_from_its_conclusion_and_is_not_the_reference():
+    comparison = grade(sheet_segment(85, 109), {**Q3_ACCEPT})
+    assert comparison.found == "0.752"
+    assert comparison.evidence[0].line == 109
+    assert comparison.outcome is Outcome.INCORRECT
+
+
+@pytest.mark.parametrize("check, problem", [
+    ({"reference": "ap_12pt"}, "not produced by the solver"),
+    ({"reference": "ranks"}, "not a single number"),
+])
+def test_check_params_reports_bad_references(check, problem):
+    problems = NUMERIC.check_params(NUMERIC.Params.model_validate(check), REFS)
+    assert len(problems) == 1 and problem in problems[0]
+
+
+@pytest.mark.parametrize("check", [
+    {},
+    {"reference": "ap_11pt", "accept": [{"reference": "ap_11pt"}]},
+    {"accept": [{"reference": "ap_11pt", "credit": 0.5}]},
+    {"reference": "ap_11pt", "tolerance": 0.1},
+    {"accept": [{"reference": "ap_11pt", "credit": 1.5}]},
+])
+def test_bad_checks_are_rejected(check):
+    with pytest.raises(ValidationError):
+        NUMERIC.Params.model_validate(check)
+
+
+@pytest.mark.parametrize("check", [
+    {"reference": "ap_11pt"},
+    {"reference": "ap_11pt", "rel_tol": 0.005},
+    {"reference": "ap_all_point", "abs_tol": 0.01, "student_precision": False},
+    {"reference": "ap_non_interpolated", "sig_figs": 2, "min_decimals": 3},
+    {"reference": "ap_11pt", "student_precision": False},
+    Q3_ACCEPT,
+])
+def test_self_tests_get_their_labels(check):
+    params = NUMERIC.Params.model_validate(check)
+    tests = NUMERIC.self_test(params, REFS)
+    assert {t.label for t in tests} == {"correct", "incorrect", "invalid"}
+    for test in tests:
+        comparison = grade(test.text, check)
+        if test.label == "correct":
+            assert comparison.fraction == 1.0, test
+        elif test.label == "incorrect":
+            assert comparison.fraction < 1.0, test
+        else:
+            assert comparison is None, test
