@@ -1,0 +1,105 @@
+"""Question labels as students write them: "1.", "Q1", "Q.4", "Ans 3)", "2. (a)", "2(b)", "(b)", "(ii)".
+
+A label is read into numbers and letters (``Label``), never compared as a string,
+so every way of writing "question 2, part b" means the same thing, and rubric
+markers are read by the same grammar. Which question a label names is decided by
+the segmenter, which knows the context (the current question, what was seen).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ROMAN = r"(?:iv|ix|vi{0,3}|i{1,3}|x)"
+
+# List bullets, block quotes, headings and emphasis in front of a label.
+_LEAD = r"^(?:[-*+>#]+\s+|\*\*|__|#+)*"
+# What may follow a label before the answer text starts.
+_TAIL = r"(?P<tail>[\s.:)\-*_]*)"
+
+_NUMBERED = re.compile(
+    _LEAD
+    + r"(?P<prefix>(?:question|ques|que|answer|ans|q)\s*[.:\-]?\s*(?:no\.?\s*)?)?"
+    r"(?P<number>\d{1,3})(?!\d|[.,]\d)"
+    r"(?:(?P<glued>[a-h])(?![A-Za-z])"  # "2a": a letter glued to the number
+    r"|(?P<sep>\s*[.):](?!\d))?(?:\s*\(\s*(?P<l1>[a-h])\s*\)|\s*(?P<l2>[a-h])\)))?"
+    rf"(?:\s*\.?\s*(?:\(\s*(?P<r1>{_ROMAN})\s*\)|(?P<r2>{_ROMAN})\)))?"
+    + _TAIL,
+    re.IGNORECASE,
+)
+
+_SUBPART = re.compile(
+    _LEAD
+    + r"(?:\(\s*(?P<l1>[a-h])\s*\)|(?P<l2>[a-h])\))"
+    rf"(?:\s*\.?\s*(?:\(\s*(?P<r1>{_ROMAN})\s*\)|(?P<r2>{_ROMAN})\)))?"
+    + _TAIL,
+    re.IGNORECASE,
+)
+
+_ROMAN_ONLY = re.compile(_LEAD + rf"(?:\(\s*(?P<r1>{_ROMAN})\s*\)|(?P<r2>{_ROMAN})\))" + _TAIL, re.IGNORECASE)
+
+# "bounding 5 · (a) box": OCR moved a label into the middle of a sentence.
+_MIDLINE = re.compile(r"(?<![\w.])(?P<number>\d{1,2})\s*[\u00b7.:]?\s*\(\s*(?P<letter>[a-h])\s*\)\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Label:
+    """A label read from the start of a line (``start == 0``) or, for mid-line labels, inside it.
+
+    ``glued`` marks "2a": a letter stuck to the number counts only if the rubric
+    knows that part (so "3d convolution" is no label).
+    """
+
+    number: int | None
+    letter: str | None
+    roman: str | None
+    prefixed: bool
+    start: int
+    end: int
+    glued: bool = False
+
+    @property
+    def has_separator(self) -> bool:
+        return self.prefixed or self.letter is not None or self.roman is not None
+
+
+def _ends_cleanly(text: str, match: re.Match[str]) -> bool:
+    """A label is followed by the end of the line or by a separator it consumed ("1.Intro" is still one)."""
+    return match.end() == len(text) or bool(match["tail"]) or text[match.end() - 1] in ".)"
+
+
+def read_label(text: str) -> Label | None:
+    """The label at the start of ``text``, if it looks like one."""
+    match = _NUMBERED.match(text)
+    if match and _ends_cleanly(text, match):
+        letter = match["glued"] or match["l1"] or match["l2"]
+        roman = match["r1"] or match["r2"]
+        prefixed = bool(match["prefix"])
+        separated = bool(match["sep"]) or match["tail"].lstrip()[:1] in (".", ")", ":")
+        if prefixed or separated or letter or roman:
+            return Label(int(match["number"]), letter and letter.lower(), roman and roman.lower(), prefixed,
+                         0, match.end(), glued=bool(match["glued"]))
+    match = _SUBPART.match(text)
+    if match and _ends_cleanly(text, match):
+        letter = match["l1"] or match["l2"]
+        roman = match["r1"] or match["r2"]
+        return Label(None, letter.lower(), roman and roman.lower(), False, 0, match.end())
+    match = _ROMAN_ONLY.match(text)
+    if match and _ends_cleanly(text, match):
+        return Label(None, None, (match["r1"] or match["r2"]).lower(), False, 0, match.end())
+    return None
+
+
+def midline_labels(text: str) -> list[Label]:
+    """Number-and-part labels ("5 · (a)") inside a line, not at its start."""
+    return [
+        Label(int(m["number"]), m["letter"].lower(), None, False, m.start(), m.end())
+        for m in _MIDLINE.finditer(text)
+        if m.start() > 0
+    ]
+
+
+def strip_label(text: str, label: Label) -> str:
+    """The line without its label ("2. (a) Recurrent ..." -> "Recurrent ...")."""
+    return (text[: label.start].rstrip() + " " + text[label.end :].lstrip()).strip()
