@@ -118,7 +118,9 @@ def _print_feedback(console: Console, result: SubmissionResult) -> None:
     for column in ("question", "score", "feedback"):
         table.add_column(column)
     for question in result.questions:
-        lines = [f"{item.score:g}/{item.max:g}  {item.feedback}" for item in question.items if not item.hidden]
+        # A deduction that did not apply (0 of 0 points) has nothing to tell the student.
+        shown = [item for item in question.items if not item.hidden and (item.max or item.score)]
+        lines = [f"{item.score:g}/{item.max:g}  {item.feedback}" for item in shown]
         if question.flags:
             lines.append("to check with your TA: " + ", ".join(question.flags))
         # Text, not markup: feedback quotes the student, whose brackets must print as written.
