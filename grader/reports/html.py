@@ -1,0 +1,211 @@
+"""The HTML pages: one per submission and the class report, from jinja2 templates.
+
+Autoescape is on and no template is ever built from student text: what a student
+wrote reaches a template only as a value, escaped there, or as Markup made by
+``mathml.render_text`` (escaped text + allow-listed MathML). The page loads nothing:
+the CSS is inlined and allowed by its hash in a strict Content-Security-Policy, the
+charts are inline SVG, and there is no script at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any, Literal, Sequence
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError
+from markupsafe import Markup
+
+from grader.feedback import render_feedback
+from grader.model import Line, Outcome, QuestionResult, SubmissionResult
+from grader.reports import stats, svg
+from grader.reports.mathml import render_text
+
+Audience = Literal["ta", "student"]
+_MAX_GROUPED_LINES = 30  # a $$ opened and never closed within this many lines is not one formula
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("grader", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["fmt"] = svg.fmt
+    env.filters["math"] = render_text
+    env.filters["page"] = page_href
+    return env
+
+
+@lru_cache(maxsize=1)
+def stylesheet() -> tuple[Markup, Markup]:
+    """The CSS (ours, trusted) and its CSP source expression 'sha256-…'."""
+    css = files("grader").joinpath("templates/report.css").read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
+    return Markup(css), Markup(f"'sha256-{digest}'")
+
+
+def page_href(submission_id: str) -> str:
+    """The file name of a submission's page; 'index' would overwrite the class report, so it gets 'index_'."""
+    name = "index_" if submission_id == "index" else submission_id
+    return quote(name, safe="") + ".html"
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    numbers: tuple[int, ...]
+    html: Markup
+    evidence_for: tuple[str, ...]  # ids of the items whose evidence sits on these lines
+
+
+def _unclosed(text: str) -> str | None:
+    """The display delimiter a line leaves open ('$$' or '\\['), if any."""
+    if text.count("$$") % 2:
+        return "$$"
+    if text.count("\\[") > text.count("\\]"):
+        return "\\["
+    return None
+
+
+def _grouped(lines: Sequence[Line]) -> list[list[Line]]:
+    """Lines, with a display formula that spans several lines kept together so it renders whole."""
+    groups: list[list[Line]] = []
+    index = 0
+    while index < len(lines):
+        opener = _unclosed(lines[index].text)
+        closer = "$$" if opener == "$$" else "\\]"
+        if opener:
+            for end in range(index + 1, min(index + _MAX_GROUPED_LINES, len(lines))):
+                if closer in lines[end].text:
+                    groups.append(list(lines[index:end + 1]))
+                    index = end + 1
+                    break
+            else:
+                groups.append([lines[index]])
+                index += 1
+            continue
+        groups.append([lines[index]])
+        index += 1
+    return groups
+
+
+def answer_rows(question: QuestionResult, visible_items: Sequence[Any]) -> list[AnswerRow]:
+    evidence: dict[int, list[str]] = {}
+    for item in visible_items:
+        for piece in item.evidence:
+            if piece.line is not None and item.id not in evidence.setdefault(piece.line, []):
+                evidence[piece.line].append(item.id)
+    rows = []
+    for group in _grouped(question.answer):
+        numbers = tuple(line.number for line in group)
+        html = render_text("\n".join(line.text for line in group))
+        marked = tuple(dict.fromkeys(i for n in numbers for i in evidence.get(n, ())))
+        rows.append(AnswerRow(numbers, html, marked))
+    return rows
+
+
+def _reference(question: Any) -> Markup | None:
+    """The question's model answer (an author template filled with solver references)."""
+    source = getattr(question.spec, "reference_text", None)
+    if not source:
+        return None
+    try:
+        text = render_feedback(source, Outcome.CORRECT, {"refs": question.refs})
+    except TemplateError as exc:
+        text = f"(the reference text could not be rendered: {exc})"
+    return Markup("<br>").join(render_text(line) for line in text.splitlines())
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    result: QuestionResult
+    title: str
+    items: list[Any]
+    rows: list[AnswerRow]
+    lines_shown: frozenset[int]
+    reference: Markup | None
+    show_expected: bool
+
+
+def _question_view(rubric_question: Any | None, result: QuestionResult, audience: Audience) -> QuestionView:
+    items = [item for item in result.items if audience == "ta" or not item.hidden]
+    allowed = audience == "ta" or bool(rubric_question and rubric_question.spec.show_references_to_students)
+    rows = answer_rows(result, items)
+    return QuestionView(
+        result=result,
+        title=result.title or (rubric_question.spec.title if rubric_question else result.id),
+        items=items,
+        rows=rows,
+        lines_shown=frozenset(n for row in rows for n in row.numbers),
+        reference=_reference(rubric_question) if allowed and rubric_question is not None else None,
+        show_expected=allowed,
+    )
+
+
+def _page(template: str, **context: Any) -> str:
+    css, style_hash = stylesheet()
+    return environment().get_template(template).render(css=css, style_hash=style_hash, **context)
+
+
+def render_submission(rubric: Any, result: SubmissionResult, audience: Audience = "ta") -> str:
+    """The HTML page of one submission for ``audience`` ('ta': everything; 'student': no hidden items)."""
+    if audience not in ("ta", "student"):
+        raise ValueError(f"audience must be 'ta' or 'student', not {audience!r}")
+    by_id = {q.id: q for q in rubric.questions}
+    questions = [_question_view(by_id.get(q.id), q, audience) for q in result.questions]
+    bars = svg.score_bars([svg.Bar(q.id, q.score, q.max) for q in result.questions], f"score per question of {result.id}")
+    return _page("submission.j2", exam=rubric.exam, result=result, questions=questions, bars=bars, audience=audience)
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    result: SubmissionResult
+    scores: list[float | None]  # per rubric question, None where the result has no such question
+    flagged: int
+
+
+def _student_row(rubric: Any, result: SubmissionResult) -> StudentRow:
+    by_id = {q.id: q.score for q in result.questions}
+    return StudentRow(result, [by_id.get(q.id) for q in rubric.questions], sum(1 for q in result.questions if q.flags))
+
+
+def render_class(rubric: Any, results: Sequence[SubmissionResult]) -> str:
+    """The class report: distribution, per-question spread, item analysis, review queue, answer groups."""
+    graded = stats.graded(results)
+    totals = [r.score for r in graded]
+    counts, edges = stats.histogram(totals, rubric.exam.total)
+    per_question = stats.question_stats(rubric, results)
+    spread = svg.spread_bars(
+        [svg.Spread(q.id, q.mean, q.sd, q.low, q.high, q.points) for q in per_question], "mean and spread per question"
+    )
+    summary = {
+        "submissions": len(results),
+        "graded": len(graded),
+        "errors": len(results) - len(graded),
+        "mean": stats.mean(totals),
+        "sd": stats.population_sd(totals),
+        "low": min(totals, default=0.0),
+        "high": max(totals, default=0.0),
+    }
+    return _page(
+        "class.j2",
+        exam=rubric.exam,
+        questions=list(rubric.questions),
+        students=[_student_row(rubric, r) for r in results],
+        summary=summary,
+        histogram=svg.histogram(counts, edges, "distribution of total scores"),
+        per_question=per_question,
+        spread=spread,
+        items=stats.item_analysis(rubric, results),
+        queue=stats.review_queue(results),
+        groups=stats.answer_groups(rubric, results),
+        upper_lower_share=stats.UPPER_LOWER_SHARE,
+    )
