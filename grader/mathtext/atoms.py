@@ -39,3 +39,57 @@ class Partial(sympy.Function):
 
     def _sympystr(self, printer) -> str:
         return f"d{printer._print(self.num)}/d{printer._print(self.den)}"
+
+
+class Transposed(sympy.Function):
+    """``X^T`` / ``X^\\top`` as written: a marker, since the reader's symbols are scalars.
+
+    Transposing twice gives the argument back; nothing else is simplified, so
+    ``W^T h`` never becomes equal to ``W h``.
+    """
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, arg):  # noqa: D401 - sympy hook
+        if isinstance(arg, Transposed):
+            return arg.args[0]
+        return None
+
+    def _latex(self, printer) -> str:
+        return r"{%s}^{T}" % printer._print(self.args[0])
+
+    def _sympystr(self, printer) -> str:
+        return f"{printer._print(self.args[0])}^T"
+
+
+class Outer(sympy.Function):
+    """``a \\otimes b``: an outer (non-commutative) product kept as written, never reordered."""
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, left, right):  # noqa: D401 - sympy hook
+        return None
+
+    def _latex(self, printer) -> str:
+        return r"%s \otimes %s" % (printer._print(self.args[0]), printer._print(self.args[1]))
+
+    def _sympystr(self, printer) -> str:
+        return f"({printer._print(self.args[0])} (x) {printer._print(self.args[1])})"
+
+
+class Sigmoid(sympy.Function):
+    """The logistic function σ(x) = 1 / (1 + e^{-x}), kept as one node (``\\sigma(z)``, ``sigmoid(z)``)."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, arg):  # noqa: D401 - sympy hook
+        return None
+
+    def _eval_rewrite_as_exp(self, arg, **kwargs):
+        return 1 / (1 + sympy.exp(-arg))
+
+    def _latex(self, printer) -> str:
+        return r"\sigma\left(%s\right)" % printer._print(self.args[0])
