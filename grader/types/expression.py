@@ -1,0 +1,183 @@
+"""``expression``: a formula the student wrote, compared with a reference formula.
+
+The reference is a solver reference (a sympy tree, or LaTeX) or LaTeX written in
+the rubric (``latex:``); both are read with our own reader, never ``sympify``.
+The student's candidates are the math fragments of the answer (with ``lhs:``,
+only statements that have that left side; the compared side is the last one).
+
+Comparison, cheapest first:
+
+1. structure: the settled trees are identical;
+2. evaluation at ``points`` seeded random points (``grader.mathtext.evaluate``):
+   every name, index and ∂A/∂B atom gets a value from a seeded RNG, so both sides
+   see the same values; different values at a point decide "not equal";
+3. when evaluation cannot decide (a sum with symbolic bounds, ...), a bounded
+   ``simplify`` under ``run_limited``; past its budget the item is flagged.
+
+Modes: ``equal``; ``up_to_constant`` (``constant: factor`` — a nonzero constant
+multiple, e.g. a loss halved — or ``constant: term`` — plus a constant);
+``same_form`` (the structure itself must match: "write it in the form ...").
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Mapping
+
+import sympy
+from pydantic import Field, model_validator
+
+from grader.errors import BudgetExceeded, MathParseError
+from grader.limits import run_limited
+from grader.mathtext.evaluate import Undecided, relation_at_points
+from grader.mathtext.latex import Statement, read_math, settle
+from grader.mathtext.repair import repair
+from grader.mathtext.writer import to_latex
+from grader.model import Evidence, Outcome
+from grader.reading.markdown import math_fragments
+from grader.types.base import CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register
+
+
+class ExpressionParams(CheckParams):
+    reference: str | None = Field(default=None, description="a solver reference holding the expected formula")
+    latex: str | None = Field(default=None, description="the expected formula written in LaTeX")
+    lhs: str | None = Field(default=None, description="LaTeX of the left side the answer must have")
+    mode: Literal["equal", "up_to_constant", "same_form"] = "equal"
+    constant: Literal["factor", "term"] = Field(default="factor", description="for up_to_constant")
+    points: int = Field(default=6, ge=1, le=50, description="random points the formulas are evaluated at")
+    seed: int = 0
+    repair: bool = Field(default=False, description="apply OCR repairs (flagged) before comparing")
+    parse_seconds: float = Field(default=1.0, gt=0, le=10)
+    simplify_seconds: float = Field(default=2.0, gt=0, le=30)
+
+    @model_validator(mode="after")
+    def _one_reference(self) -> "ExpressionParams":
+        if (self.reference is None) == (self.latex is None):
+            raise ValueError("give either reference (a solver key) or latex (not both, not neither)")
+        for key in ("lhs", "latex"):  # an author's unreadable formula is a rubric error
+            if getattr(self, key) is not None:
+                try:
+                    read_math(getattr(self, key))
+                except MathParseError as exc:
+                    raise ValueError(f"{key}: {exc}") from None
+        return self
+
+
+def reference_expr(params: ExpressionParams, refs: Mapping[str, Any]) -> sympy.Expr:
+    value = refs[params.reference] if params.reference is not None else params.latex
+    if isinstance(value, str):
+        return read_math(value).expr
+    if isinstance(value, sympy.Basic):
+        return value
+    raise TypeError(f"reference {params.reference!r} is neither a formula nor LaTeX")
+
+
+def _candidates(statement: Statement, lhs: sympy.Expr | None) -> list[sympy.Expr]:
+    sides = statement.sides
+    if lhs is None:
+        return [sides[-1]]
+    target = settle(lhs)
+    if any(settle(side) == target for side in sides[:-1]) and settle(sides[-1]) != target:
+        return [sides[-1]]
+    return []
+
+
+def _verdict(student: sympy.Expr, expected: sympy.Expr, params: ExpressionParams) -> tuple[bool | None, str]:
+    """(True / False / None = undecided, how it was decided)."""
+    a, b = settle(student), settle(expected)
+    if a == b:
+        return True, "same expression"
+    if params.mode == "same_form":
+        return False, "not written in the expected form"
+    relation = "equal" if params.mode == "equal" else params.constant
+    try:
+        return relation_at_points(a, b, relation, params.points, params.seed), f"compared at {params.points} points"
+    except Undecided:
+        pass
+    difference = a - b if relation != "factor" else a / b
+    try:
+        simplified = run_limited(sympy.simplify, difference, seconds=params.simplify_seconds)
+    except BudgetExceeded:
+        return None, "simplify ran out of time"
+    decided = simplified == 0 if relation == "equal" else not (simplified.free_symbols or simplified.atoms(
+        sympy.Function, sympy.Indexed))
+    return bool(decided), "simplified"
+
+
+@register
+class ExpressionType(QuestionType):
+    name = "expression"
+    Params = ExpressionParams
+
+    def check_params(self, params: ExpressionParams, refs: Mapping[str, Any]) -> list[str]:
+        if params.reference is None:
+            return []
+        if params.reference not in refs:
+            return [f"reference {params.reference!r} is not produced by the solver; known: {', '.join(sorted(refs))}"]
+        try:
+            reference_expr(params, refs)
+        except (TypeError, MathParseError) as exc:
+            return [f"reference {params.reference!r}: {exc}"]
+        return []
+
+    def parse(self, ctx: QuestionContext, params: ExpressionParams) -> Parsed | Invalid | None:
+        lhs = read_math(params.lhs).expr if params.lhs else None
+        found: list[tuple[Evidence, sympy.Expr, tuple[str, ...]]] = []
+        unreadable: list[tuple[Evidence, str]] = []
+        for fragment in math_fragments(ctx.segment.lines):
+            evidence = Evidence(fragment.line, fragment.latex)
+            try:
+                statement = run_limited(read_math, fragment.latex, seconds=params.parse_seconds)
+            except (MathParseError, BudgetExceeded) as exc:
+                unreadable.append((evidence, str(exc)))
+                continue
+            names: list[str] = []
+            if params.repair:
+                statement, names = repair(statement)
+            found.extend((evidence, side, tuple(names)) for side in _candidates(statement, lhs))
+        if found:
+            return Parsed(found, tuple(e for e, _, _ in found))
+        if unreadable:
+            evidence, reason = unreadable[-1]
+            return Invalid(f"formula could not be read: {reason}", (evidence,))
+        return None
+
+    def compare(self, parsed: Parsed, ctx: QuestionContext, params: ExpressionParams) -> Comparison:
+        expected = reference_expr(params, ctx.refs)
+        shown = to_latex_or_str(expected)
+        undecided = None
+        for evidence, student, names in reversed(parsed.value):  # the last statement is the conclusion
+            verdict, how = _verdict(student, expected, params)
+            if verdict:
+                return Comparison(1.0, Outcome.CORRECT, found=evidence.text, expected=shown, detail=how,
+                                  evidence=(evidence,), flags=names)
+            if verdict is None and undecided is None:
+                undecided = (evidence, how, names)
+        if undecided is not None:
+            evidence, how, names = undecided
+            return Comparison(0.0, Outcome.INCORRECT, found=evidence.text, expected=shown, detail=how,
+                              evidence=(evidence,), flags=names + ("expression-undecided",))
+        evidence, _, names = parsed.value[-1]
+        return Comparison(0.0, Outcome.INCORRECT, found=evidence.text, expected=shown,
+                          detail="not equal to the reference", evidence=(evidence,), flags=names)
+
+    def self_test(self, params: ExpressionParams, refs: Mapping[str, Any]) -> list[SelfTest]:
+        expected = reference_expr(params, refs)
+        prefix = f"{params.lhs} = " if params.lhs else ""
+        settled = settle(expected)
+        labels = {i.base.label for i in settled.atoms(sympy.Indexed)}
+        atoms = sorted(settled.atoms(sympy.Indexed) | (settled.atoms(sympy.Symbol) - labels),
+                       key=sympy.default_sort_key)
+        bump = atoms[0] ** 2 + 1 if atoms else sympy.Integer(1)
+        wrong = sympy.Add(expected, bump, evaluate=False)
+        return [
+            SelfTest("correct", f"$${prefix}{to_latex(expected)}$$", "the reference itself"),
+            SelfTest("incorrect", f"$${prefix}{to_latex(wrong)}$$", "the reference plus a perturbation"),
+            SelfTest("invalid", f"$${prefix}\\frac{{1}}{{$$", "unreadable formula"),
+        ]
+
+
+def to_latex_or_str(expr: sympy.Basic) -> str:
+    try:
+        return to_latex(expr)
+    except ValueError:
+        return str(expr)

@@ -1,0 +1,138 @@
+"""The expression type: structure, seeded evaluation, bounded simplify, modes, self-tests."""
+
+from __future__ import annotations
+
+import pydantic
+import pytest
+import sympy
+
+from grader.model import Outcome, Segment
+from grader.types.base import Invalid, Parsed, QuestionContext, get_type
+
+TYPE = get_type("expression")
+Params = TYPE.Params
+LHS = r"\frac{\partial E_3}{\partial V}"
+REF = r"\left(O_3 - \hat{O}_3\right) H_3"
+
+
+def grade(text: str, refs=None, **params):
+    params = Params(**params)
+    ctx = QuestionContext("q", Segment.from_text("q", text), refs or {})
+    parsed = TYPE.parse(ctx, params)
+    if not isinstance(parsed, Parsed):
+        return parsed
+    return TYPE.compare(parsed, ctx, params)
+
+
+@pytest.mark.parametrize("text, outcome, how", [
+    (f"$${LHS} = {REF}$$", Outcome.CORRECT, "same expression"),
+    (f"$${LHS} = H_3 \\cdot (O_3 - \\hat{{O}}_3)$$", Outcome.CORRECT, "same expression"),
+    (f"$${LHS} = O_3 H_3 - H_3 \\hat{{O}}_3$$", Outcome.CORRECT, "points"),
+    (f"$${LHS} = (\\hat{{O}}_3 - O_3) H_3$$", Outcome.INCORRECT, ""),
+    (f"$${LHS} = (O_3 - \\hat{{O}}_3) H_2$$", Outcome.INCORRECT, ""),
+    (f"$$\\frac{{\\partial E_2}}{{\\partial V}} = {REF}$$", None, ""),  # another left side: not an answer here
+])
+def test_equal_mode(text, outcome, how):
+    result = grade(text, latex=REF, lhs=LHS)
+    if outcome is None:
+        assert result is None
+        return
+    assert result.outcome == outcome and how in result.detail
+    assert result.evidence[0].line == 1
+
+
+def test_evidence_is_the_line_that_matched():
+    text = f"working\n$${LHS} = O_3$$\n$${LHS} = {REF}$$"
+    result = grade(text, latex=REF, lhs=LHS)
+    assert result.outcome == Outcome.CORRECT and result.evidence[0].line == 3
+
+
+@pytest.mark.parametrize("student, mode, constant, outcome", [
+    (r"(y - \hat{y})^2", "up_to_constant", "factor", Outcome.CORRECT),
+    (r"\frac{1}{2}(y - \hat{y})^2 + 7", "up_to_constant", "term", Outcome.CORRECT),
+    (r"\frac{1}{2}(y - \hat{y})^3", "up_to_constant", "factor", Outcome.INCORRECT),
+    (r"(y - \hat{y})^2", "equal", "factor", Outcome.INCORRECT),
+    (r"\frac{1}{2}\left(y^2 - 2 y \hat{y} + \hat{y}^2\right)", "equal", "factor", Outcome.CORRECT),
+    (r"\frac{1}{2}\left(y^2 - 2 y \hat{y} + \hat{y}^2\right)", "same_form", "factor", Outcome.INCORRECT),
+    (r"\frac{(\hat{y} - y)^2}{2}", "same_form", "factor", Outcome.INCORRECT),
+    (r"0.5 (y - \hat{y})^2", "same_form", "factor", Outcome.CORRECT),
+])
+def test_modes(student, mode, constant, outcome):
+    result = grade(f"$${student}$$", latex=r"\frac{1}{2}(y - \hat{y})^2", mode=mode, constant=constant)
+    assert result.outcome == outcome, result.detail
+
+
+def test_functions_are_evaluated_not_just_compared():
+    result = grade(r"$$\frac{1}{1 + e^{-z}}$$", latex=r"\sigma(z)")
+    assert result.outcome == Outcome.CORRECT and "points" in result.detail
+
+
+def test_symbolic_sum_bounds_go_to_bounded_simplify():
+    result = grade(r"$$\sum_{k=1}^{n} 2 x_k$$", latex=r"2 \sum_{k=1}^{n} x_k")
+    assert result.outcome in (Outcome.CORRECT, Outcome.INCORRECT)
+    assert result.detail in ("simplified", "simplify ran out of time")
+
+
+def test_reference_from_the_solver():
+    O3, H3 = sympy.IndexedBase("O")[3], sympy.IndexedBase("H")[3]
+    refs = {"dE3_dV_formula": (O3 - sympy.IndexedBase("Ohat")[3]) * H3}
+    assert grade(f"$${REF}$$", refs, reference="dE3_dV_formula").outcome == Outcome.CORRECT
+    assert TYPE.check_params(Params(reference="missing"), refs)
+
+
+@pytest.mark.parametrize("text", [
+    "$$__import__('os').system('ls')$$",
+    r"$$\frac{\partial V}{\partial V$$",
+])
+def test_unreadable_is_invalid_not_wrong(text):
+    result = grade(text, latex=REF)
+    assert isinstance(result, Invalid) and "could not be read" in result.reason
+
+
+def test_plain_python_line_is_not_an_answer():
+    assert grade("__import__('os').system('ls')", latex=REF) is None
+
+
+def test_repairs_are_flagged():
+    text = (r"$$\frac{\partial E_{3}}{\partial W} = \sum_{\kappa=0}^{2} \frac{\partial E_{34}}{\partial O_{3}} \cdot "
+            r"\frac{\partial O_{3}}{\partial H_{3}} \left(\frac{1}{1} \frac{\partial H_{j}}{\partial H_{j-1}} \right) "
+            r"\cdot \frac{\partial H_{k}}{\partial W}$$")
+    # The body of \prod runs to the end of the product, so ∂H_k/∂W is written before it.
+    reference = (r"\sum_{k=0}^{2} \frac{\partial E_3}{\partial O_3} \frac{\partial O_3}{\partial H_3} "
+                 r"\frac{\partial H_k}{\partial W} \prod_{j=k+1}^{3} \frac{\partial H_j}{\partial H_{j-1}}")
+    result = grade(text, latex=reference, lhs=r"\frac{\partial E_3}{\partial W}", repair=True)
+    assert result.outcome == Outcome.CORRECT
+    assert set(result.flags) == {"kappa-as-k", "subscript-E34-as-E3", "product-from-frac-1-over-1"}
+    assert grade(text, latex=reference, lhs=r"\frac{\partial E_3}{\partial W}").outcome == Outcome.INCORRECT
+
+
+@pytest.mark.parametrize("params", [
+    dict(latex=REF, lhs=LHS),
+    dict(latex=r"\frac{1}{2}(y - \hat{y})^2", mode="up_to_constant"),
+    dict(latex=r"\frac{1}{2}(y - \hat{y})^2", mode="up_to_constant", constant="term"),
+    dict(latex=r"\tanh(W h_{t-1} + U x_t)", mode="same_form"),
+    dict(latex=r"\sum_{k=0}^{2} \frac{\partial E_3}{\partial H_k} \otimes H_k^T"),
+])
+def test_self_tests_get_their_labels(params):
+    params = Params(**params)
+    for case in TYPE.self_test(params, {}):
+        ctx = QuestionContext("q", Segment.from_text("q", case.text), {})
+        parsed = TYPE.parse(ctx, params)
+        if case.label == "invalid":
+            assert isinstance(parsed, Invalid) or parsed is None
+            continue
+        assert isinstance(parsed, Parsed)
+        assert TYPE.compare(parsed, ctx, params).outcome.value == case.label, case.text
+
+
+@pytest.mark.parametrize("params", [
+    dict(),
+    dict(latex="x", reference="k"),
+    dict(latex=r"\frac{1}{"),
+    dict(latex="x", lhs=r"\foo"),
+    dict(latex="x", points=0),
+    dict(latex="x", surprise=1),
+])
+def test_bad_params_are_rubric_errors(params):
+    with pytest.raises(pydantic.ValidationError):
+        Params(**params)
