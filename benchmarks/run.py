@@ -70,6 +70,7 @@ def run_measured(command: list[str]) -> tuple[float, int, int]:
 
 def throughput(folder: Path, count: int, jobs: int, out: Path) -> tuple[float, int]:
     seconds, code, peak = run_measured([*GRADER, "grade", str(RUBRIC), str(folder), "-o", str(out), "--jobs", str(jobs)])
+    print(f"  grade {count} sheets --jobs {jobs}: {seconds:.1f} s, peak RSS {peak / 1024:.0f} MB", file=sys.stderr, flush=True)
     if code not in (0, 1):
         raise SystemExit(f"grade failed with exit code {code}")
     return count / seconds, peak
@@ -94,11 +95,33 @@ def cold_check(repeats: int) -> float:
     return statistics.median(times)
 
 
+def _cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _memory_gb() -> str:
+    try:
+        kib = next(int(l.split()[1]) for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal:"))
+        return f"{kib / 1024 / 1024:.0f}"
+    except (OSError, StopIteration):
+        return "?"
+
+
 def main() -> None:
+    global RUBRIC
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small batches (a smoke test, not the README numbers)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--rubric", type=Path, default=RUBRIC, help="rubric folder (default: the bundled dl-exam)")
     args = parser.parse_args()
+    RUBRIC = args.rubric.resolve()
+    started = time.perf_counter()
     batch, big = (40, 200) if args.quick else (1000, 10_000)
 
     work = Path(tempfile.mkdtemp(prefix="grader-bench-"))
@@ -118,7 +141,8 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    print(f"machine: {_cpu_name()}, {os.cpu_count()} cores, {_memory_gb()} GB RAM, Python {platform.python_version()}, {platform.system()} {platform.release()}")
+    print(f"rubric: {RUBRIC.relative_to(ROOT) if RUBRIC.is_relative_to(ROOT) else RUBRIC}; benchmark took {time.perf_counter() - started:.0f} s")
     print("| measure | result | target |")
     print("|---|---|---|")
     for name, result, target in rows:

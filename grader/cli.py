@@ -22,6 +22,7 @@ from grader.errors import GraderError, RubricError
 from grader.model import SubmissionResult
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_INVALID = 0, 1, 2
+EXIT_INTERRUPTED = 130  # Ctrl-C: the usual 128 + SIGINT
 
 _RUBRIC_ARG = click.argument("rubric", type=click.Path(exists=True, file_okay=False, path_type=Path))
 
@@ -56,11 +57,13 @@ def main() -> None:
 @click.option("--audience", type=click.Choice(["ta", "student"]), default="ta", show_default=True, help="Who the HTML pages are for: 'student' hides hidden items and references.")
 @click.option("--export", type=click.Choice(["canvas", "moodle"]), default=None, help="Also write a gradebook CSV for this LMS.")
 def grade(rubric: Path, paths: tuple[Path, ...], out: Path, jobs: int | None, audience: str, export: str | None) -> None:
-    """Grade every submission file under PATHS with the RUBRIC folder."""
-    from grader.batch import default_jobs, grade_batch
-    from grader.output import write_results
+    """Grade every submission file under PATHS with the RUBRIC folder.
+
+    Each result is journaled in OUT/.partial as it arrives: after Ctrl-C or a killed
+    run, the same command grades only what is left.
+    """
+    from grader.batch import default_jobs, finish_batch, run_batch
     from grader.pipeline import collect_submissions
-    from grader.reports import write_reports
 
     loaded = _load(rubric)
     try:
@@ -70,14 +73,29 @@ def grade(rubric: Path, paths: tuple[Path, ...], out: Path, jobs: int | None, au
     if not submissions:
         raise click.UsageError("no submission files found under " + ", ".join(map(str, paths)))
     console = _err_console()
-    with Progress(
-        TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=console, disable=not console.is_terminal, transient=True,
-    ) as progress:
-        task = progress.add_task("grading", total=len(submissions))
-        results = grade_batch(loaded, submissions, jobs or default_jobs(), lambda _: progress.advance(task))
-    write_results(loaded, results, out)
-    write_reports(loaded, results, out, audience=audience, export=export)
+    done = 0
+    try:
+        # No auto-refresh thread: workers are forked while this runs, and forking a threaded process is unsafe.
+        with Progress(
+            TextColumn("grading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            console=console, disable=not console.is_terminal, transient=True, auto_refresh=False,
+        ) as progress:
+            task = progress.add_task("grading", total=len(submissions))
+
+            def advance(_: str) -> None:
+                nonlocal done
+                done += 1
+                progress.advance(task)
+                progress.refresh()
+
+            run_batch(loaded, submissions, out, jobs or default_jobs(), audience, advance)
+        results = finish_batch(loaded, submissions, out, audience, export)
+    except KeyboardInterrupt:
+        console.print(f"interrupted: {done} of {len(submissions)} sheets are kept in {out}/.partial; run the same command again to finish", markup=False)
+        sys.exit(EXIT_INTERRUPTED)
+    except GraderError as exc:
+        console.print(f"error: {exc}", markup=False)
+        sys.exit(EXIT_INVALID)
     _summary(console, results, out)
     sys.exit(EXIT_SOME_FAILED if any(r.status == "error" for r in results) else EXIT_OK)
 

@@ -2,6 +2,8 @@
 
 Files are written to a temporary name and renamed, so an interrupted run never
 leaves a half-written file behind. The same inputs give byte-identical files.
+results.json is streamed one submission at a time (a 10,000-sheet batch never
+holds the whole document as one string).
 """
 
 from __future__ import annotations
@@ -67,6 +69,60 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
-def write_results(rubric: Rubric, results: list[SubmissionResult], out: Path) -> None:
-    write_atomic(out / "results.json", dumps(results_document(rubric, results)))
+def write_results(rubric: Rubric, results: Iterable[SubmissionResult], out: Path) -> None:
+    results = list(results)
+    with ResultsJsonWriter(rubric, out / "results.json") as writer:
+        for result in results:
+            writer.add(result.to_json())
     write_atomic(out / "grades.csv", grades_csv(rubric, results))
+
+
+def strip_journal_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """``SubmissionResult.to_json()`` from grader.journal's encoding, which appends fields to it."""
+    questions = []
+    for q in data["questions"]:
+        items = [{k: v for k, v in i.items() if k in _ITEM_KEYS} for i in q["items"]]
+        questions.append({**{k: v for k, v in q.items() if k in _QUESTION_KEYS}, "items": items})
+    return {**data, "questions": questions}
+
+
+_QUESTION_KEYS = ("id", "score", "max", "spans", "flags", "items")
+_ITEM_KEYS = ("id", "score", "max", "feedback", "evidence")
+
+
+class ResultsJsonWriter:
+    """results.json written one submission at a time, byte-identical to ``dumps(results_document(...))``.
+
+    The file appears (renamed, after fsync) only when the block ends without an error.
+    """
+
+    def __init__(self, rubric: Rubric, path: Path):
+        self.rubric, self.path = rubric, path
+        self.tmp = path.with_name(f".{path.name}.tmp")
+        self.count = 0
+
+    def __enter__(self) -> "ResultsJsonWriter":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        head = dumps(results_document(self.rubric, []))
+        assert head.endswith('"submissions": []\n}\n')
+        self.handle = open(self.tmp, "w", encoding="utf-8", newline="")
+        self.handle.write(head[: -len("[]\n}\n")] + "[")
+        return self
+
+    def add(self, submission: dict[str, Any]) -> None:
+        text = json.dumps(submission, indent=2, ensure_ascii=False)
+        self.handle.write(("," if self.count else "") + "\n" + "\n".join("    " + line for line in text.split("\n")))
+        self.count += 1
+
+    def __exit__(self, kind: Any, value: Any, traceback: Any) -> None:
+        try:
+            if kind is None:
+                self.handle.write("\n  ]\n}\n" if self.count else "]\n}\n")
+                self.handle.flush()
+                os.fsync(self.handle.fileno())
+        finally:
+            self.handle.close()
+        if kind is None:
+            os.replace(self.tmp, self.path)
+        else:
+            self.tmp.unlink(missing_ok=True)

@@ -2,7 +2,9 @@ import json
 from types import SimpleNamespace
 
 from grader.model import Evidence, ItemResult, Outcome, QuestionResult, SubmissionResult
-from grader.output import dumps, grades_csv, results_document, write_atomic, write_results
+import pytest
+
+from grader.output import ResultsJsonWriter, dumps, grades_csv, results_document, write_atomic, write_results
 
 RUBRIC = SimpleNamespace(
     exam=SimpleNamespace(id="mini"), sha256="ab" * 32,
@@ -60,3 +62,28 @@ def test_write_atomic_replaces_without_leaving_temporary_files(tmp_path):
     write_atomic(target, "second")
     assert target.read_text() == "second"
     assert [p.name for p in target.parent.iterdir()] == ["x.txt"]
+
+
+def _many_results():
+    error = SubmissionResult("e", "e.pdf", "error", "binary «data»", 0.0, 5)
+    return [graded("a", 2, 1.5, flags=("ocr-suspect",)), error, graded("ü", 0.25, 3)]
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_streamed_results_json_is_byte_identical_to_the_whole_document(tmp_path, count):
+    results = _many_results()[:count]
+    with ResultsJsonWriter(RUBRIC, tmp_path / "results.json") as writer:
+        for result in results:
+            writer.add(result.to_json())
+    assert (tmp_path / "results.json").read_text(encoding="utf-8") == dumps(results_document(RUBRIC, results))
+    assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
+
+
+def test_a_failed_stream_leaves_the_previous_file_and_no_temporary(tmp_path):
+    write_atomic(tmp_path / "results.json", "old")
+    with pytest.raises(RuntimeError):
+        with ResultsJsonWriter(RUBRIC, tmp_path / "results.json") as writer:
+            writer.add(graded("a", 1, 1).to_json())
+            raise RuntimeError("interrupted")
+    assert (tmp_path / "results.json").read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
