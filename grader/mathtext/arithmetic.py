@@ -1,0 +1,131 @@
+"""Check a student's own arithmetic: chains like ``(0-2)^2 + (4-6)^2 = 8 = 2.83``.
+
+Worked examples are graded partly on whether their steps hold. A chain is every
+relation of one statement whose sides are plain numbers (no letters), read with
+our safe reader (``read_math``) from math fragments and from runs of arithmetic in
+plain text (OCR often loses the ``$``). Each step ``a = b`` holds when
+
+* both sides are exact and equal, or
+* one side is a decimal with ``p`` places and the other is within one unit of its
+  last place (rounded or truncated: 2.82 and 2.83 both stand for √8), or
+* the right side is the square root of the left (``4 + 4 = 8 = 2.83``): a common
+  shorthand for a distance, accepted and noted.
+
+Nothing is evaluated but numbers: a side with any symbol is not arithmetic and
+is skipped. Sizes are bounded by the reader's limits (no exponent towers, at most
+30 digits per number, exponents up to 1000).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
+
+import sympy
+
+from grader.errors import MathParseError
+from grader.mathtext.latex import read_math, settle
+from grader.model import Line
+from grader.reading.markdown import math_fragments
+
+# A run of plain-text arithmetic with at least one "=": digits, operators, brackets, √.
+_RUN = re.compile(r"(?<![A-Za-z_\d.{])[\d(\[√][\d\s.,+\-*/^()\[\]√=×·]*=[\d\s.,+\-*/^()\[\]√=×·]*[\d)\]]")
+_MATH_DELIMITED = re.compile(r"\$\$.*?\$\$|\$.*?\$|\\\(.*?\\\)|\\\[.*?\\\]")
+
+
+@dataclass(frozen=True)
+class Step:
+    line: int
+    left: str
+    right: str
+    holds: bool
+    note: str = ""
+
+
+def _plain(text: str) -> str:
+    """A plain-text run as LaTeX our reader knows: √8 → \\sqrt{8}, × and · → \\cdot."""
+    text = re.sub(r"√\s*(\d+(?:\.\d+)?)", r"\\sqrt{\1}", text)
+    return text.replace("×", r" \cdot ").replace("·", r" \cdot ")
+
+
+def _value(side: sympy.Basic) -> sympy.Expr | None:
+    if side.free_symbols or side.atoms(sympy.Function):
+        return None
+    value = settle(side)
+    return value if value.is_number and value.is_real else None
+
+
+def _decimal_places(text: str) -> int | None:
+    """Places of a side written as one decimal number ("2.83" → 2), else None (exact)."""
+    m = re.fullmatch(r"\s*-?\d*\.(\d+)\s*", text)
+    return len(m[1]) if m else None
+
+
+def _close(exact: sympy.Expr, written: Fraction, places: int) -> bool:
+    return abs(float(exact) - float(written)) <= 10.0**-places + 1e-12
+
+
+def _step(left: sympy.Expr, right: sympy.Expr, left_text: str, right_text: str) -> tuple[bool, str]:
+    if left == right or abs(sympy.N(left - right, 40)) < sympy.Float("1e-30"):
+        return True, ""
+    places = _decimal_places(right_text)
+    if places is not None and _close(left, Fraction(right_text.strip()), places):
+        return True, ""
+    places = _decimal_places(left_text)
+    if places is not None and _close(right, Fraction(left_text.strip()), places):
+        return True, ""
+    if left >= 0 and right >= 0:
+        root, places = sympy.sqrt(left), _decimal_places(right_text)
+        if root == right or (places is not None and _close(root, Fraction(right_text.strip()), places)):
+            return True, "square root taken without writing it"
+    return False, ""
+
+
+def _sources(lines: Sequence[Line]) -> list[tuple[int, str]]:
+    found = [(f.line, f.latex) for f in math_fragments(lines)]
+    for line in lines:
+        outside = _MATH_DELIMITED.sub(" ", line.text)
+        outside = re.sub(r"\\[()\[\]]", " ", outside)
+        found += [(line.number, _plain(m.group())) for m in _RUN.finditer(outside)]
+    return found
+
+
+def _statements(source: str) -> list[tuple[list[str], list[sympy.Basic], tuple[str, ...]]]:
+    """(side texts, sides, relations) of a source; when the whole does not parse (OCR
+    damage in one side), each neighbouring pair of sides on its own."""
+    texts = re.split(r"=|\\approx|≈", source)
+    try:
+        statement = read_math(source)
+    except MathParseError:
+        pairs = []
+        for left, right in zip(texts, texts[1:]):
+            try:
+                pair = read_math(f"{left} = {right}")
+            except MathParseError:
+                continue
+            if len(pair.sides) == 2:
+                pairs.append(([left, right], list(pair.sides), pair.relations))
+        return pairs
+    if len(texts) != len(statement.sides):
+        texts = [str(side) for side in statement.sides]
+    return [(texts, list(statement.sides), statement.relations)]
+
+
+def check_arithmetic(lines: Sequence[Line]) -> list[Step]:
+    """Every arithmetic step the student wrote, and whether it holds."""
+    steps: list[Step] = []
+    seen: set[tuple[int, str]] = set()
+    for number, source in _sources(lines):
+        if (number, source) in seen:
+            continue
+        seen.add((number, source))
+        for texts, sides, relations in _statements(source):
+            values = [_value(side) for side in sides]
+            for i, relation in enumerate(relations):
+                if relation not in ("=", "≈") or values[i] is None or values[i + 1] is None:
+                    continue
+                holds, note = _step(values[i], values[i + 1], texts[i], texts[i + 1])
+                steps.append(Step(number, texts[i].strip(), texts[i + 1].strip(), holds, note))
+    return steps
