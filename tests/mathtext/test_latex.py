@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,15 @@ import sympy
 from hypothesis import given, settings, strategies as st
 
 from grader.errors import MathParseError
+from grader.limits import run_limited
 from grader.mathtext.atoms import Outer, Partial, Sigmoid, Transposed
 from grader.mathtext.latex import read_math, settle, unroll
 from grader.mathtext.writer import to_latex
+
+# The exam's per-item budget: reading one line must fit in it with room to grade (a
+# BudgetExceeded fails the test). Wall-clock thresholds tighter than this would be flaky
+# on shared machines; speed is measured by benchmarks/run.py instead.
+BUDGET = 5
 
 SHEET = Path(__file__).resolve().parents[2] / "submissions" / "dl-exam" / "cs17btech11037.md"
 
@@ -69,9 +74,7 @@ SHEET_TABLE = [
 
 @pytest.mark.parametrize("number, sides, relations, leading", SHEET_TABLE, ids=[f"line{r[0]}" for r in SHEET_TABLE])
 def test_real_sheet_lines(number, sides, relations, leading):
-    started = time.perf_counter()
-    statement = read_math(_sheet_math(number))
-    assert time.perf_counter() - started < 0.05
+    statement = run_limited(read_math, _sheet_math(number), seconds=BUDGET)
     assert statement.relations == relations and statement.leading == leading
     assert len(statement.sides) == len(sides)
     for got, want in zip(statement.sides, sides):
@@ -98,12 +101,10 @@ def test_every_sheet_line_is_read_or_refused_quickly():
         line = SHEET.read_text(encoding="utf-8").splitlines()[number - 1]
         if "$" not in line:
             continue
-        started = time.perf_counter()
         try:
-            read_math(_sheet_math(number))
+            run_limited(read_math, _sheet_math(number), seconds=BUDGET)  # BudgetExceeded fails the test
         except MathParseError:
             pass
-        assert time.perf_counter() - started < 0.05, number
 
 
 READS = [
@@ -183,10 +184,8 @@ LIMITS = [
 
 @pytest.mark.parametrize("src, reason", LIMITS, ids=[r[1] for r in LIMITS])
 def test_limits_refuse(src, reason):
-    started = time.perf_counter()
-    with pytest.raises(MathParseError, match=reason):
-        read_math(src)
-    assert time.perf_counter() - started < 0.5
+    with pytest.raises(MathParseError, match=reason):  # refused by a limit, not cut off by the budget
+        run_limited(read_math, src, seconds=BUDGET)
 
 
 def test_exponents_that_are_fine():
@@ -214,24 +213,19 @@ TOKENS = [r"\frac", r"\partial", "{", "}", "(", ")", "[", "]", "_", "^", "E", "H
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=300))
 def test_arbitrary_text_only_raises_math_parse_error(text):
-    started = time.perf_counter()
     try:
-        read_math(text)
+        run_limited(read_math, text, seconds=BUDGET)
     except MathParseError:
         pass
-    assert time.perf_counter() - started < 1.0
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.sampled_from(TOKENS), max_size=80))
 def test_token_soup_only_raises_math_parse_error(tokens):
-    started = time.perf_counter()
     try:
-        statement = read_math("".join(tokens))
+        statement = run_limited(read_math, "".join(tokens), seconds=BUDGET)
     except MathParseError:
         return
-    finally:
-        assert time.perf_counter() - started < 1.0
     assert len(statement.relations) == len(statement.sides) - 1
 
 
