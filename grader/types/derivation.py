@@ -19,13 +19,19 @@ A rubric item checks one ``part``:
   ``variants`` gives credit to named wrong chains (the rubric, not this code, decides
   what a short sum or a wrong last factor is worth).
 
-Repeated identical fragments are judged once; the evidence names the line of each claim.
+A display line holding several statements (``A = B, \\quad C = D``; also ``\\qquad``,
+``;``, ``\\text{and}``) is read as one statement per piece. A gradient written for a
+general step (``∂E_t/∂V = (O_t − Ô_t) H_t^T``, ``∂E_t/∂W = Σ_{k=1}^{t} …``) is judged
+at the rubric's step and checked at every step 1..T; ``E_T`` is the last step.
+
+Repeated identical statements are judged once; the evidence names the line of each claim.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from dataclasses import dataclass, replace
 from typing import Any, Literal, Mapping
 
 import sympy
@@ -33,6 +39,7 @@ from pydantic import Field, model_validator
 
 from grader.errors import MathParseError
 from grader.mathtext.atoms import Partial
+from grader.mathtext.latex import MAX_CHARS, RELATIONS
 from grader.model import Evidence, Outcome
 from grader.reading.markdown import math_fragments
 from grader.solvers.rnn import RNNSample
@@ -52,6 +59,7 @@ FAULTS = {
     "other-time-step": "this is the chain of another time step, not of ∂E_{t}/∂{p}",
 }
 MATRIX_NOTE = "With matrices the order of the non-commuting factors matters; scalar weights decide equivalence here."
+LAST_STEP = "T"  # E_T: the last step, not a general one
 
 
 class DerivationParams(CheckParams):
@@ -83,7 +91,11 @@ class DerivationParams(CheckParams):
 
 @dataclass(frozen=True)
 class Claim:
-    """One side of a statement claimed equal to a gradient ∂E_t/∂X (t None: ∂E/∂X)."""
+    """One side of a statement claimed equal to a gradient ∂E_t/∂X (t None: ∂E/∂X).
+
+    ``letter`` is the step's letter when the gradient is written for a general step
+    (∂E_t/∂X): ``t`` is then None until the claim is judged at a step.
+    """
 
     line: int
     text: str
@@ -91,6 +103,7 @@ class Claim:
     parameter: str
     rhs: Any
     repairs: tuple[str, ...] = ()
+    letter: sympy.Symbol | None = None
 
     def evidence(self) -> Evidence:
         return Evidence(self.line, self.text)
@@ -102,6 +115,7 @@ class Judged:
     values: tuple[float, ...]
     atoms: frozenset
     repairs: tuple[str, ...]
+    every_step: tuple[tuple[int, tuple[float, ...] | None], ...] = ()  # general step: values at each step
 
 
 @dataclass(frozen=True)
@@ -130,6 +144,73 @@ def _local_repairs(latex: str) -> tuple[str, list[str]]:
     return fixed2, notes
 
 
+# Separators between statements on one display line; "," only splits when both pieces are
+# statements (a comma is also OCR's product dot, and it separates list items like "t = 1, 2, 3").
+_SEPARATOR = re.compile(r"\\qquad(?![A-Za-z])|\\quad(?![A-Za-z])|\\\\|;|,"
+                        r"|\\(?:text|mathrm|textrm)\s*\{\s*(?:and|,)\s*\}")
+_ESCAPE = re.compile(r"\\([A-Za-z]+|.)")
+_RELATION = re.compile("|".join(sorted((re.escape(r) + ("(?![A-Za-z])" if r[0] == "\\" else "")
+                                        for r in RELATIONS), key=len, reverse=True)))
+
+
+def _top_level(latex: str, pattern: re.Pattern) -> list[re.Match]:
+    """Matches of ``pattern`` outside every bracket (not in a subscript, argument or parenthesis)."""
+    found, depth, i = [], 0, 0
+    while i < len(latex):
+        char = latex[i]
+        if depth == 0:
+            match = pattern.match(latex, i)
+            if match and match.end() > i:
+                found.append(match)
+                i = match.end()
+                continue
+        if char == "\\":  # a command or an escaped character: \{ opens like {, \; is a space
+            name = _ESCAPE.match(latex, i)
+            step = len(name.group()) if name else 1
+            if name and name.group(1) in "{}":
+                depth += 1 if name.group(1) == "{" else -1
+            i += step
+            continue
+        if char in "{([":
+            depth += 1
+        elif char in "})]":
+            depth = max(depth - 1, 0)
+        i += 1
+    return found
+
+
+def split_statements(latex: str) -> list[str]:
+    """``A = B, \\quad C = D`` -> ``["A = B", "C = D"]``: one display line, several statements.
+
+    A piece becomes a statement of its own only when it and the text before it both hold a
+    relation at the top level and it does not start with one (``= …`` continues a chain).
+    Linear in the length; text too long to be read as math is left whole (the reader refuses it).
+    """
+    if len(latex) > MAX_CHARS:
+        return [latex]
+    cuts = _top_level(latex, _SEPARATOR)
+    if not cuts:
+        return [latex]
+    relations = [m.start() for m in _top_level(latex, _RELATION)]
+    bounds = list(zip([0] + [m.end() for m in cuts], [m.start() for m in cuts] + [len(latex)]))
+    related = [bisect_left(relations, a) < bisect_left(relations, b) for a, b in bounds]
+    out, has_relation, pending = [latex[slice(*bounds[0])]], related[0], ""
+    for cut, (a, b), rel in zip(cuts, bounds[1:], related[1:]):
+        piece = latex[a:b]
+        if not piece.strip():
+            pending += cut.group()
+            continue
+        if has_relation and rel and not _RELATION.match(piece.strip()):
+            out.append(piece)
+            has_relation = True
+        else:
+            out[-1] += pending + cut.group() + piece
+            has_relation = has_relation or rel
+        pending = ""
+    out[-1] += pending
+    return [piece.strip() for piece in out]
+
+
 def read_statement(latex: str) -> tuple[Any, list[str]]:
     """Repair then read one fragment; raises ``MathParseError``. Returns (Statement, repair names).
 
@@ -144,8 +225,8 @@ def read_statement(latex: str) -> tuple[Any, list[str]]:
     return statement, local + list(names)
 
 
-def _gradient(side: Any) -> tuple[int | None, str] | None:
-    """(t, X) when ``side`` is ∂E_t/∂X or ∂E/∂X."""
+def _gradient(side: Any) -> tuple[int | sympy.Symbol | None, str] | None:
+    """(t, X) when ``side`` is ∂E_t/∂X or ∂E/∂X; t is the letter of ∂E_t/∂X for a general step."""
     if not isinstance(side, Partial):
         return None
     den = side.den
@@ -154,8 +235,12 @@ def _gradient(side: Any) -> tuple[int | None, str] | None:
     num = side.num
     if isinstance(num, sympy.Symbol) and base_name_or_none(num) == "E":
         return None, base_name_or_none(den)
-    if isinstance(num, sympy.Indexed) and base_name_or_none(num) == "E" and num.indices[0].is_Integer:
-        return int(num.indices[0]), base_name_or_none(den)
+    if isinstance(num, sympy.Indexed) and base_name_or_none(num) == "E" and len(num.indices) == 1:
+        index = num.indices[0]
+        if index.is_Integer:
+            return int(index), base_name_or_none(den)
+        if isinstance(index, sympy.Symbol) and len(index.name) == 1:
+            return index, base_name_or_none(den)
     return None
 
 
@@ -164,30 +249,31 @@ def read_answer(ctx: QuestionContext) -> Reading:
     if "derivation.reading" in ctx.cache:
         return ctx.cache["derivation.reading"]
     claims, unreadable, repairs, seen = [], [], [], set()
-    for fragment in math_fragments(ctx.segment.lines):
-        key = " ".join(fragment.latex.split())
+    for fragment, latex in ((f, piece) for f in math_fragments(ctx.segment.lines) for piece in split_statements(f.latex)):
+        key = " ".join(latex.split())
         if not key or key in seen:
             continue
         seen.add(key)
         try:
-            statement, notes = read_statement(fragment.latex)
+            statement, notes = read_statement(latex)
         except MathParseError as exc:
-            unreadable.append(Evidence(fragment.line, f"{fragment.latex} ({exc})"))
+            unreadable.append(Evidence(fragment.line, f"{latex} ({exc})"))
             continue
         sides = list(statement.sides)
         for i, side in enumerate(sides):
             target = _gradient(side)
             if target is None:
                 continue
+            t, letter = (None, target[0]) if isinstance(target[0], sympy.Symbol) else (target[0], None)
             for rhs in sides[i + 1:]:
-                claims.append(Claim(fragment.line, fragment.latex, target[0], target[1], rhs, tuple(notes)))
+                claims.append(Claim(fragment.line, latex, t, target[1], rhs, tuple(notes), letter))
             if i + 1 < len(sides):
                 repairs += [n for n in notes if n not in repairs]
             break
         else:
             if _total_loss_decomposition(sides):
                 for p in PARAMETERS:
-                    claims.append(Claim(fragment.line, fragment.latex, None, p, ("E=sum", sides), tuple(notes)))
+                    claims.append(Claim(fragment.line, latex, None, p, ("E=sum", sides), tuple(notes)))
     reading = Reading(tuple(claims), tuple(unreadable), tuple(repairs))
     ctx.cache["derivation.reading"] = reading
     return reading
@@ -210,14 +296,31 @@ def _close(a: tuple[float, ...], b: tuple[float, ...], rel: float) -> bool:
     return all(abs(x - y) <= rel * max(abs(x), abs(y)) + 1e-12 for x, y in zip(a, b))
 
 
-def _judge(claim: Claim, samples: tuple[RNNSample, ...], T: int) -> Judged | str:
-    """The claim's values at the samples, or why it cannot be evaluated."""
+def _judge(claim: Claim, samples: tuple[RNNSample, ...], T: int, at: int) -> Judged | str:
+    """The claim's values at the samples, or why it cannot be evaluated.
+
+    A claim for a general step is judged at step ``at`` (E_T: at the last step) and its
+    values at every step are kept, so the type can tell whether it holds for every t.
+    """
+    if claim.letter is None:
+        return _judge_at(claim, samples, T, None)
+    steps = (T,) if claim.letter.name == LAST_STEP else tuple(range(1, T + 1))
+    at = T if claim.letter.name == LAST_STEP else at
+    results = {s: _judge_at(replace(claim, t=s), samples, T, {claim.letter: s}) for s in steps}
+    main = results[at]
+    if isinstance(main, str):
+        return main
+    every = tuple((s, r.values if isinstance(r, Judged) else None) for s, r in results.items())
+    return replace(main, every_step=every)
+
+
+def _judge_at(claim: Claim, samples: tuple[RNNSample, ...], T: int, bind: dict | None) -> Judged | str:
     if isinstance(claim.rhs, tuple):  # E = Σ E_t: as a statement about every parameter
         values = tuple(s.gradient(None, claim.parameter) for s in samples)
         atoms = frozenset(((("E", t), (claim.parameter, None)) for t in range(1, T + 1)))
         return Judged(claim, values, atoms, claim.repairs)
     try:
-        values, reading = evaluate(claim.rhs, samples, T, claim.t)
+        values, reading = evaluate(claim.rhs, samples, T, claim.t, bind)
     except NotInModel as exc:
         return str(exc)
     except (OverflowError, ZeroDivisionError):
@@ -232,6 +335,11 @@ def _circular(judged: Judged, parameter: str) -> bool:
 
 def _true(samples, t, p) -> tuple[float, ...]:
     return tuple(s.gradient(t, p) for s in samples)
+
+
+def _every_step(judged: Judged, p: str, samples, rel: float) -> bool:
+    """A claim for a general step gives ∂E_t/∂p at every step (a step it has no value at fails)."""
+    return all(v is not None and _close(v, _true(samples, s, p), rel) for s, v in judged.every_step)
 
 
 # --- the type --------------------------------------------------------------------------------
@@ -264,8 +372,9 @@ class DerivationType(QuestionType):
         samples = ctx.ref(params.samples_reference)
         T = ctx.ref(params.steps_reference)
         judged, unusable = [], []
+        at = (params.t or T) if params.part == "chain" else T
         for claim in parsed.value:
-            result = _judge(claim, samples, T)
+            result = _judge(claim, samples, T, at)
             if isinstance(result, str):
                 unusable.append(f"line {claim.line}: {result}")
             else:
@@ -327,6 +436,8 @@ class DerivationType(QuestionType):
             for t in [*range(1, T + 1), None]:
                 if _close(j.values, _true(samples, t, p), params.rel_tol):
                     rank = 0 if (j.claim.parameter, j.claim.t) == (p, t) else 1 if j.claim.parameter == p else 2
+                    if rank == 0 and j.every_step and not _every_step(j, p, samples, params.rel_tol):
+                        rank = 1  # written for a general t but right at this step only
                     matches.append(j)
                     if best is None or rank < best[0]:
                         best = (rank, j, t)
@@ -337,7 +448,12 @@ class DerivationType(QuestionType):
                               detail=f"no line gives {expected} (or a chain with the same value)")
         rank, j, t = best
         flags = () if rank == 0 else ("needs-review",)
-        detail = "" if rank == 0 else f"the formula is right for ∂E_{t if t else ''}/∂{p} but line {j.claim.line} labels it differently"
+        if rank == 0:
+            detail = ""
+        elif j.every_step and j.claim.parameter == p and t == j.claim.t:
+            detail = f"line {j.claim.line} is written for every t but is right at t = {t} only"
+        else:
+            detail = f"the formula is right for ∂E_{t if t else ''}/∂{p} but line {j.claim.line} labels it differently"
         return Comparison(1.0, Outcome.CORRECT, found=j.claim.text, expected=expected, detail=detail,
                           evidence=tuple(dict.fromkeys(m.claim.evidence() for m in matches)), flags=flags)
 
@@ -362,7 +478,10 @@ class DerivationType(QuestionType):
         credit, _, j, verdict = best
         fill = {"t": t, "t_1": t - 1, "p": p, "other": other}
         faults = [f"line {n.claim.line}: {FAULTS[v].format(**fill)}" for n, v in named if v in FAULTS]
-        if verdict == "chain":
+        if verdict == "chain" and j.every_step and not _every_step(j, p, samples, params.rel_tol):
+            outcome, flags = Outcome.CORRECT, ("needs-review",)
+            detail = f"line {j.claim.line} is written for every t but is right at t = {t} only"
+        elif verdict == "chain":
             outcome, detail, flags = Outcome.CORRECT, "", ()
         else:
             outcome = Outcome.CORRECT if credit == 1 else Outcome.PARTIAL if credit else Outcome.INCORRECT

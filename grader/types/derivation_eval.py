@@ -17,12 +17,17 @@ text repairs (each is reported, so the question is flagged for a human):
   a ``\\prod`` written without bounds is read the same way;
 * a subscript past the last step whose first digit is a step (``E_{34}`` on a
   line about E_3) is read as that step.
+
+A chain written for a general step (``∂E_t/∂W = Σ_{k=1}^{t} …``) is evaluated with
+its letter bound to a step (``bind``); a capital ``T`` in a subscript or a bound is
+the last step, as in ``Σ_{t=1}^{T}`` (``H_t^T`` is a transpose, never a step).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 import sympy
@@ -31,6 +36,7 @@ from grader.mathtext.atoms import Outer, Partial, Sigmoid, Transposed
 from grader.solvers.rnn import Name, RNNSample
 
 _TRANSPOSE = {"T", "top", "intercal", "\\top", "\\intercal"}
+_LAST_STEP = sympy.Symbol("T")  # in a subscript or a bound: the last step
 
 
 class NotInModel(Exception):
@@ -78,14 +84,22 @@ def base_name(node: Any) -> str:
 class Evaluator:
     """Evaluate trees at one sample; ``t`` is the step of the left-hand side (for bare products)."""
 
-    def __init__(self, sample: RNNSample, T: int, t: int | None, reading: Reading):
+    def __init__(self, sample: RNNSample, T: int, t: int | None, reading: Reading,
+                 bind: dict[sympy.Symbol, int] | None = None):
         self.sample, self.T, self.t, self.reading = sample, T, t, reading
-        self.env: dict[sympy.Symbol, int] = {}
+        self.env: dict[sympy.Symbol, int] = dict(bind or {})
         self.sum_stack: list[sympy.Symbol] = []
 
     # names ---------------------------------------------------------------------------
     def index(self, expr: Any) -> int:
-        value = self.value(expr)
+        if _LAST_STEP not in self.env and _LAST_STEP in getattr(expr, "free_symbols", ()):
+            self.env[_LAST_STEP] = self.T  # only while reading this subscript or bound
+            try:
+                value = self.value(expr)
+            finally:
+                del self.env[_LAST_STEP]
+        else:
+            value = self.value(expr)
         if abs(value - round(value)) > 1e-9:
             raise NotInModel(f"subscript {expr} is not a whole number")
         return int(round(value))
@@ -169,8 +183,7 @@ class Evaluator:
         return self.sample.values[name]
 
     def _partial(self, node: Partial) -> float:
-        free = [s for s in node.free_symbols if isinstance(s, sympy.Symbol) and s not in self.env
-                and _is_subscript_symbol(node, s)]
+        free = [s for s in _subscript_symbols(node) if s not in self.env and s != _LAST_STEP]
         if free:
             return self._bare_product(node, free)
         num, den = self.name(node.num), self.name(node.den)
@@ -222,8 +235,7 @@ class Evaluator:
 
     def _rebind(self, body: Any, var: sympy.Symbol) -> sympy.Symbol:
         """The letter the body uses when OCR changed the index letter (κ for k)."""
-        used = {s for s in body.free_symbols if isinstance(s, sympy.Symbol) and s not in self.env
-                and _is_subscript_symbol(body, s)}
+        used = {s for s in _subscript_symbols(body) if s not in self.env and s != _LAST_STEP}
         if var in used or not used:
             return var
         loose = sorted(used - {sympy.Symbol("j")}, key=str) or sorted(used, key=str)
@@ -254,12 +266,25 @@ def base_name_or_none(node: Any) -> str | None:
         return None
 
 
+@lru_cache(maxsize=4096)
+def _subscript_symbols(tree: Any) -> tuple[sympy.Symbol, ...]:
+    """The free letters of ``tree`` used inside a subscript (an index, not a quantity), by name.
+
+    Memoised on the tree (sympy trees are immutable and hashed once): the evaluator asks this
+    of the same nodes for every sample and every value of every bound index.
+    """
+    used: set[sympy.Symbol] = set()
+    for node in sympy.preorder_traversal(tree):
+        if isinstance(node, sympy.Indexed):
+            for i in node.indices:
+                used |= {s for s in i.free_symbols if isinstance(s, sympy.Symbol)}
+    free = tree.free_symbols
+    return tuple(sorted((s for s in used if s in free), key=str))
+
+
 def _is_subscript_symbol(tree: Any, symbol: sympy.Symbol) -> bool:
     """Is ``symbol`` used inside a subscript somewhere in ``tree`` (an index, not a quantity)?"""
-    for node in sympy.preorder_traversal(tree):
-        if isinstance(node, sympy.Indexed) and any(symbol in i.free_symbols for i in node.indices):
-            return True
-    return False
+    return symbol in _subscript_symbols(tree)
 
 
 def _show(name: Name) -> str:
@@ -268,10 +293,14 @@ def _show(name: Name) -> str:
     return base if idx is None else f"{base}_{idx}"
 
 
-def evaluate(expr: Any, samples: tuple[RNNSample, ...], T: int, t: int | None) -> tuple[list[float], Reading]:
-    """The value of ``expr`` at every sample, and what was used; raises ``NotInModel``."""
+def evaluate(expr: Any, samples: tuple[RNNSample, ...], T: int, t: int | None,
+             bind: dict[sympy.Symbol, int] | None = None) -> tuple[list[float], Reading]:
+    """The value of ``expr`` at every sample, and what was used; raises ``NotInModel``.
+
+    ``bind`` gives letters a step (the ``t`` of a chain written for a general step).
+    """
     reading = Reading()
-    values = [Evaluator(sample, T, t, reading).value(expr) for sample in samples]
+    values = [Evaluator(sample, T, t, reading, bind).value(expr) for sample in samples]
     return values, reading
 
 

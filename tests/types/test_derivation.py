@@ -250,3 +250,92 @@ def test_decomposition_for_any_or_all_parameters(require, written, fraction):
     params = DerivationParams(part="decomposition", parameters=["V", "W", "U"], require=require)
     ctx = QuestionContext("q1", Segment.from_text("q1", "x"), REFS)
     assert get_type("derivation").compare(Parsed(claims), ctx, params).fraction == pytest.approx(fraction)
+
+
+# --- a general step t and several statements on one line ---------------------------------------
+
+SYNTHETIC = ROOT / "submissions" / "dl-exam" / "synthetic-correct-shuffled.md"
+
+
+def general_chain(p, upper="t", product=r"\left(\prod_{j=k+1}^{t} " + d("H_j", "H_{j-1}") + r"\right)", step="t"):
+    return (r"%s = \sum_{k=1}^{%s} %s %s %s %s" % (d(f"E_{step}", p), upper, d(f"E_{step}", f"O_{step}"),
+                                                  d(f"O_{step}", f"H_{step}"), product, d("H_k", p)))
+
+
+def test_synthetic_correct_sheet_earns_full_q1(q1):
+    """Its V gradient is written for a general t and its decompositions share one line."""
+    _, question = q1
+    lines = SYNTHETIC.read_text(encoding="utf-8").splitlines()
+    start = lines.index("Q1") + 1
+    end = next(n for n in range(start, len(lines)) if lines[n] == "Q6")
+    segment = Segment("q1", tuple(Line(n + 1, lines[n]) for n in range(start, end) if lines[n].strip()), ((start + 1, end),))
+    result, items = grade(question, segment)
+    assert result.score == 10, {i: (it.score, it.feedback) for i, it in items.items()}
+    assert not result.flags
+    assert [e.line for e in items["v-gradient"].evidence] == [29]
+
+
+@pytest.mark.parametrize("text, score, flagged", [
+    (d("E_t", "V") + r" = (O_t - \hat{O}_t) H_t^T", 2.0, False),
+    (d("E_t", "V") + r" = (O_t - \hat{O}_t) \otimes H_t^{\top}", 2.0, False),
+    (d("E_T", "V") + r" = (O_T - \hat{O}_T) H_T^T", 2.0, False),               # E_T: the last step
+    (d("E_t", "V") + r" = (O_3 - \hat{O}_3) H_3", 2.0, True),                  # right at t = 3 only
+    (d("E_t", "V") + r" = (O_t - \hat{O}_t) x_t", 0.0, False),
+    (d("E_t", "V") + r" = (\hat{O}_t - O_t) H_t", 0.0, False),
+])
+def test_v_gradient_for_a_general_step(q1, text, score, flagged):
+    _, question = q1
+    result, items = grade(question, "$$" + text + "$$")
+    assert items["v-gradient"].score == score
+    assert ("needs-review" in result.flags) == flagged
+    if flagged:
+        assert "right at t = 3 only" in items["v-gradient"].feedback
+
+
+@pytest.mark.parametrize("text, fraction, named", [
+    (general_chain("W"), 1.0, None),
+    (general_chain("W", product=d("H_t", "H_k")), 1.0, None),
+    (d("E_t", "W") + r" = \sum_{k=1}^{t} " + d("E_t", "H_k") + " " + d("H_k", "W"), 1.0, None),   # delta form
+    (general_chain("W", upper="T", step="T", product=r"\left(\prod_{j=k+1}^{T} " + d("H_j", "H_{j-1}") + r"\right)"), 1.0, None),
+    (general_chain("W", product="1"), 0.4, "product of Jacobians"),
+    (general_chain("W", upper="t-1"), 1.0, "the sum stops at k = 2"),          # the rubric's short-sum credit
+    (general_chain("W", upper="3"), 1.0, "right at t = 3 only"),               # the bound is not t: flagged
+])
+def test_w_chain_for_a_general_step(q1, text, fraction, named):
+    _, question = q1
+    result, items = grade(question, "$$" + text + "$$")
+    assert items["w-chain"].score == pytest.approx(3.5 * fraction)
+    if named:
+        assert named in items["w-chain"].feedback
+    assert ("needs-review" in result.flags) == (fraction == 1 and named is not None)
+
+
+def test_general_u_chain_without_product_earns_part(q1):
+    _, question = q1
+    _, items = grade(question, "$$" + general_chain("U", product="") + "$$")
+    assert items["u-chain"].score == pytest.approx(3.5 * 0.4)
+    assert items["u-chain"].outcome is Outcome.PARTIAL
+
+
+@pytest.mark.parametrize("separator", [r", \quad", r"\qquad", ";", r"\text{and}", r"\quad", r", \\"])
+def test_several_statements_on_one_line(q1, separator):
+    _, question = q1
+    decompositions = [d("E", p) + " = " + " + ".join(d(f"E_{t}", p) for t in (1, 2, 3)) for p in "VWU"]
+    line = "$$" + f" {separator} ".join([decompositions[0], chain("W"), chain("U")]) + "$$"
+    result, items = grade(question, line)
+    assert (items["decomposition"].score, items["w-chain"].score, items["u-chain"].score) == (1.0, 3.5, 3.5)
+    assert items["w-chain"].evidence[0].text == chain("W")
+
+
+@pytest.mark.parametrize("latex, pieces", [
+    (r"A = B, \quad C = D", ["A = B", "C = D"]),
+    (r"a = b \text{ and } c = d", ["a = b", "c = d"]),
+    (r"(O_2 - \hat{O}_2), H_2", [r"(O_2 - \hat{O}_2), H_2"]),      # OCR's comma for a product dot
+    (r"x_{i,j} = 1, 2, 3", [r"x_{i,j} = 1, 2, 3"]),                  # a list, not statements
+    (r"A = B \quad = C", [r"A = B \quad = C"]),                      # a chain continued
+    (r"\sum_{k=0}^{2} a_k = b \; c = d", [r"\sum_{k=0}^{2} a_k = b \; c = d"]),  # \; is a space
+    (r"f(a = b, c = d) = e", [r"f(a = b, c = d) = e"]),              # inside brackets
+])
+def test_split_statements(latex, pieces):
+    from grader.types.derivation import split_statements
+    assert split_statements(latex) == pieces

@@ -76,3 +76,39 @@ def test_functions_of_the_model():
 def test_powers_without_real_value_are_not_in_the_model():
     with pytest.raises(NotInModel, match="no real value"):
         evaluate(sympy.Pow(sympy.Integer(-2), sympy.Rational(1, 2), evaluate=False), SAMPLES, 3, 3)
+
+
+def test_a_general_step_is_bound_by_the_caller():
+    """∂E_t/∂W = Σ_{k=1}^{t} ∂E_t/∂H_k ∂H_k/∂W with t bound to each step gives that step's gradient."""
+    t = sympy.Symbol("t")
+    expr = sympy.Sum(sympy.Mul(Partial(E[t], H[k]), Partial(H[k], W), evaluate=False), (k, 1, t))
+    for step in (1, 2, 3):
+        values, _ = evaluate(expr, SAMPLES, 3, step, {t: step})
+        assert values == pytest.approx([s.gradient(step, "W") for s in SAMPLES])
+    with pytest.raises(NotInModel):
+        evaluate(expr, SAMPLES, 3, 3)  # t unbound: not a number
+
+
+def test_capital_t_in_a_bound_or_subscript_is_the_last_step_but_not_a_transpose():
+    T = sympy.Symbol("T")
+    body = sympy.Mul(Partial(E[T], H[k]), Partial(H[k], U), evaluate=False)
+    values, _ = evaluate(sympy.Sum(body, (k, 1, T)), SAMPLES, 3, 3)
+    assert values == pytest.approx([s.gradient(3, "U") for s in SAMPLES])
+    formula = sympy.Mul(sympy.Add(O[T], sympy.Mul(-1, Oh[T], evaluate=False), evaluate=False), sympy.Pow(H[T], T, evaluate=False), evaluate=False)
+    values, _ = evaluate(formula, SAMPLES, 3, 3)
+    assert values == pytest.approx([s.gradient(3, "V") for s in SAMPLES])
+    with pytest.raises(NotInModel):
+        evaluate(sympy.Mul(T, H[3], evaluate=False), SAMPLES, 3, 3)  # a bare T is no quantity
+
+
+def test_subscript_letters_are_memoised_per_tree():
+    from grader.types.derivation_eval import _is_subscript_symbol, _subscript_symbols
+    t = sympy.Symbol("t")
+    tree = sympy.Mul(Partial(H[j], H[j - 1]), sympy.Sum(Partial(H[k], W), (k, 0, t)), V, evaluate=False)
+    assert _subscript_symbols(tree) == (j,)   # k is bound by the sum; t is a bound, V a quantity
+    tree = sympy.Mul(tree, O[t], evaluate=False)
+    assert _subscript_symbols(tree) == (j, t)
+    assert _is_subscript_symbol(tree, j) and not _is_subscript_symbol(tree, V) and not _is_subscript_symbol(tree, k)
+    hits = _subscript_symbols.cache_info().hits
+    _subscript_symbols(tree)
+    assert _subscript_symbols.cache_info().hits == hits + 1
