@@ -30,7 +30,6 @@ Repeated identical statements are judged once; the evidence names the line of ea
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Mapping
 
@@ -39,7 +38,7 @@ from pydantic import Field, model_validator
 
 from grader.errors import MathParseError
 from grader.mathtext.atoms import Partial
-from grader.mathtext.latex import MAX_CHARS, RELATIONS
+from grader.mathtext.statements import split_statements
 from grader.model import Evidence, Outcome
 from grader.reading.markdown import math_fragments
 from grader.solvers.rnn import RNNSample
@@ -142,73 +141,6 @@ def _local_repairs(latex: str) -> tuple[str, list[str]]:
     if fixed2 != fixed:
         notes.append("comma-as-product")
     return fixed2, notes
-
-
-# Separators between statements on one display line; "," only splits when both pieces are
-# statements (a comma is also OCR's product dot, and it separates list items like "t = 1, 2, 3").
-_SEPARATOR = re.compile(r"\\qquad(?![A-Za-z])|\\quad(?![A-Za-z])|\\\\|;|,"
-                        r"|\\(?:text|mathrm|textrm)\s*\{\s*(?:and|,)\s*\}")
-_ESCAPE = re.compile(r"\\([A-Za-z]+|.)")
-_RELATION = re.compile("|".join(sorted((re.escape(r) + ("(?![A-Za-z])" if r[0] == "\\" else "")
-                                        for r in RELATIONS), key=len, reverse=True)))
-
-
-def _top_level(latex: str, pattern: re.Pattern) -> list[re.Match]:
-    """Matches of ``pattern`` outside every bracket (not in a subscript, argument or parenthesis)."""
-    found, depth, i = [], 0, 0
-    while i < len(latex):
-        char = latex[i]
-        if depth == 0:
-            match = pattern.match(latex, i)
-            if match and match.end() > i:
-                found.append(match)
-                i = match.end()
-                continue
-        if char == "\\":  # a command or an escaped character: \{ opens like {, \; is a space
-            name = _ESCAPE.match(latex, i)
-            step = len(name.group()) if name else 1
-            if name and name.group(1) in "{}":
-                depth += 1 if name.group(1) == "{" else -1
-            i += step
-            continue
-        if char in "{([":
-            depth += 1
-        elif char in "})]":
-            depth = max(depth - 1, 0)
-        i += 1
-    return found
-
-
-def split_statements(latex: str) -> list[str]:
-    """``A = B, \\quad C = D`` -> ``["A = B", "C = D"]``: one display line, several statements.
-
-    A piece becomes a statement of its own only when it and the text before it both hold a
-    relation at the top level and it does not start with one (``= …`` continues a chain).
-    Linear in the length; text too long to be read as math is left whole (the reader refuses it).
-    """
-    if len(latex) > MAX_CHARS:
-        return [latex]
-    cuts = _top_level(latex, _SEPARATOR)
-    if not cuts:
-        return [latex]
-    relations = [m.start() for m in _top_level(latex, _RELATION)]
-    bounds = list(zip([0] + [m.end() for m in cuts], [m.start() for m in cuts] + [len(latex)]))
-    related = [bisect_left(relations, a) < bisect_left(relations, b) for a, b in bounds]
-    out, has_relation, pending = [latex[slice(*bounds[0])]], related[0], ""
-    for cut, (a, b), rel in zip(cuts, bounds[1:], related[1:]):
-        piece = latex[a:b]
-        if not piece.strip():
-            pending += cut.group()
-            continue
-        if has_relation and rel and not _RELATION.match(piece.strip()):
-            out.append(piece)
-            has_relation = True
-        else:
-            out[-1] += pending + cut.group() + piece
-            has_relation = has_relation or rel
-        pending = ""
-    out[-1] += pending
-    return [piece.strip() for piece in out]
 
 
 def read_statement(latex: str) -> tuple[Any, list[str]]:
