@@ -44,6 +44,9 @@ class Step:
     note: str = ""
 
 
+_TIMES_X = re.compile(r"(?<=\d)\s*[x×]\s*(?=\d)")
+
+
 def _plain(text: str) -> str:
     """A plain-text run as LaTeX our reader knows: √8 → \\sqrt{8}, × and · → \\cdot."""
     text = re.sub(r"√\s*(\d+(?:\.\d+)?)", r"\\sqrt{\1}", text)
@@ -88,6 +91,7 @@ def _sources(lines: Sequence[Line]) -> list[tuple[int, str]]:
     for line in lines:
         outside = _MATH_DELIMITED.sub(" ", line.text)
         outside = re.sub(r"\\[()\[\]]", " ", outside)
+        outside = _TIMES_X.sub(" * ", outside)  # "2 x 4 = 8": x between digits multiplies
         found += [(line.number, _plain(m.group())) for m in _RUN.finditer(outside)]
     return found
 

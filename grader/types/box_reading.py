@@ -47,7 +47,10 @@ METRIC_PATTERNS: Mapping[str, str] = {
     "l2": r"\bL\s*_?\{?\s*2\s*\}?(?![\d])|\beuclidean\b|\bl2[\s-]*(?:norm|distance)",
 }
 _ROOT = re.compile(r"(\d+(?:\.\d+)?)?\s*(?:√|\\sqrt\s*|sqrt\s*)[{(]?\s*(\d+(?:\.\d+)?(?:/\d+)?)\s*[})]?")
-_RESULT = re.compile(r"=|≈|\\approx|\bis\b")
+_RESULT = re.compile(r"=|≈|\\approx|\bis\b|:")
+_ABOUT_MAX = 30  # characters between a metric's name and its value ("(G, B)", " of box A")
+# Where a chain of values ends: a comma, semicolon, full stop, or a word (√ and \frac are not words).
+_CHAIN_END = re.compile(r",|;|\.(?!\d)|(?<![\\A-Za-z])(?!sqrt|frac)[A-Za-z]{2,}")
 
 
 @dataclass(frozen=True)
@@ -135,21 +138,42 @@ def _metric_patterns(aliases: Mapping[str, Sequence[str]]) -> dict[str, re.Patte
     return patterns
 
 
+def _value_at(tail: str, metric: str, about: str, line: Line) -> Stated | None:
+    """The value ``tail`` starts with (a root or a number), if it is one the metric can take."""
+    root = _ROOT.match(tail.strip())
+    if root:
+        factor = Fraction(root[1]) if root[1] else Fraction(1)
+        square = factor**2 * Fraction(root[2])
+        value = Fraction(round(float(square) ** 0.5 * 10**9), 10**9)
+        return Stated(metric, about, value, square, None, line.number, root.group().strip())
+    numbers = find_numbers(tail)
+    if not numbers or numbers[0].start > 3:
+        return None
+    first = numbers[0]
+    if first.value < 0 or (metric == "iou" and first.value > 1):  # not an IoU or a distance
+        return None
+    return Stated(metric, about, first.value, None, first.places, line.number, first.text)
+
+
 def _concluded(span: str, metric: str, line: Line) -> Stated | None:
-    """The value a stretch of text after a metric's name concludes with: the number right
-    after the last "=" (or "is") that is followed by one."""
+    """The value a stretch of text after a metric's name states for it.
+
+    First the chain right after the name ("IoU = 8/24 = 1/3", "L2 of A: √8"): its last
+    value. Else (OCR noise between name and value) the number after the last "=" that
+    is a value the metric can take: 24 is a union, not an IoU.
+    """
+    sign = _RESULT.search(span)
+    if sign and sign.start() <= _ABOUT_MAX:
+        chain = _CHAIN_END.split(span[sign.end():], maxsplit=1)[0]
+        last = list(_RESULT.finditer(chain))
+        tail = chain[last[-1].end():] if last else chain
+        stated = _value_at(tail, metric, span[:sign.start()], line)
+        if stated is not None:
+            return stated
     for result in reversed(list(_RESULT.finditer(span))):
-        tail = span[result.end():]
-        root = _ROOT.match(tail.strip())
-        if root:
-            factor = Fraction(root[1]) if root[1] else Fraction(1)
-            square = factor**2 * Fraction(root[2])
-            value = Fraction(round(float(square) ** 0.5 * 10**9), 10**9)
-            return Stated(metric, span[:result.start()], value, square, None, line.number, root.group().strip())
-        numbers = find_numbers(tail)
-        if numbers and numbers[0].start <= 3:
-            first = numbers[0]
-            return Stated(metric, span[:result.start()], first.value, None, first.places, line.number, first.text)
+        stated = _value_at(span[result.end():], metric, span[:result.start()], line)
+        if stated is not None:
+            return stated
     return None
 
 

@@ -50,6 +50,9 @@ def test_stated_format(text, fmt):
     ("TOU = 4 + 8 = \\frac{32}{128}", {"iou": ["TOU"]}, [("iou", Fraction(1, 4))]),
     ("TOU = 0.25", {}, []),  # an OCR variant counts only when the rubric lists it
     ("IoU is high", {}, []),
+    # the union on the way is not the IoU; the value after the last name is
+    ("IoU of A: intersection 2 x 4 = 8, union 16 + 16 - 8 = 24, IoU = 1/3", {}, [("iou", Fraction(1, 3))]),
+    ("L2 distance of A: sqrt(2^2 + 0^2 + 2^2 + 0^2) = sqrt(8); of B: 3", {}, [("l2", Fraction(8))]),
 ])
 def test_stated_values(text, aliases, expected):
     got = [(s.metric, s.square if s.square is not None else s.value) for s in stated_values(lines(text), aliases)]

@@ -205,15 +205,23 @@ def sheet_segment() -> Segment:
     return Segment("q6", kept, ((128, 134),))
 
 
+def test_question_words_earn_nothing(q6):
+    _, question = q6
+    words = ("Transposed convolution as a matrix multiplication with a kernel, a 3x3 input and a 9x1 result to "
+             "reshape. Compute it as C^T vec(Z) and reshape the 9x1 result into 3x3.")
+    result, _ = grade(question, words)
+    assert result.score == 0
+
+
 def test_real_sheet_earns_the_reshape_concept_only(q6):
     _, question = q6
     assert "Transfored convolution" in sheet_segment().lines[0].text
     result, items = grade(question, sheet_segment())
     assert {i: it.score for i, it in items.items()} == {
-        "conv-matrix": 0.0, "transposed-result": 0.0, "transpose-multiplication": 0.75,
+        "conv-matrix": 0.0, "transposed-result": 0.0, "transpose-multiplication": 0.0,
         "reshape-row-by-row": 1.5, "inverse-misconception": 0.0}
     assert items["conv-matrix"].outcome == Outcome.MISSING
-    assert result.score == 2.25
+    assert result.score == 1.5  # "as matrix multiplication" only repeats the question's title
     assert {e.line for e in items["reshape-row-by-row"].evidence} & {130, 132}
 
 
