@@ -31,6 +31,23 @@ def test_the_real_sheet_earns_most_marks_where_it_is_right(real, qid, least):
     assert real[qid].score >= least * real[qid].max
 
 
+# The real sheet as a TA reads it (issue acceptance): partial q1 with its W chain flagged,
+# q2a/q2b/q3/q4 mostly right, q5's OCR-damaged construction partial and flagged, q6 only the reshape.
+REAL_SCORES = {"q1": 7.375, "q2a": 4, "q2b": 5.25, "q3": 8, "q4": 4.5, "q5": 2.75, "q6": 1.5}
+
+
+def test_the_real_sheet_is_graded_as_pinned(real):
+    assert {qid: q.score for qid, q in real.items()} == REAL_SCORES
+    assert "needs-review" in real["q1"].flags and "construction-uncertain" in real["q5"].flags
+    assert "ocr-suspect" in real["q3"].flags
+
+
+@pytest.mark.parametrize("name, total", [("synthetic-correct-shuffled", 50), ("synthetic-question-words", 0)])
+def test_a_correct_sheet_earns_everything_and_the_question_words_nothing(name, total):
+    result = grade_file(RUBRIC, REAL_SHEET.parent / f"{name}.md")
+    assert result.status == "graded" and result.score == total, [(q.id, q.score) for q in result.questions]
+
+
 def test_every_awarded_point_names_its_evidence(real):
     for question in real.values():
         for item in question.items:

@@ -35,6 +35,7 @@ class ConceptsParams(CheckParams):
     word_threshold: float = Field(default=70, ge=50, le=100, description="similarity every word must reach")
     window: int | None = Field(default=None, gt=0, description="tokens a phrasing's words may spread over")
     aliases: dict[str, list[str]] = Field(default_factory=dict, description="word -> tokens that stand for it ('gamma': ['Y'])")
+    misconception_slack: int = Field(default=2, ge=0, description="extra tokens a misconception's words may spread over")
 
     @model_validator(mode="after")
     def _one_shape(self) -> "ConceptsParams":
@@ -70,11 +71,17 @@ def _tokens(ctx: QuestionContext) -> list[Token]:
     return ctx.cache[key]
 
 
-def _best(tokens: list[Token], phrasings: list[str], params: ConceptsParams) -> Match | None:
-    """The best asserted match of any phrasing, else the best negated one, else None."""
+def _best(tokens: list[Token], phrasings: list[str], params: ConceptsParams, tight: bool = False) -> Match | None:
+    """The best asserted match of any phrasing, else the best negated one, else None.
+
+    ``tight``: the phrasing's words must stand (nearly) together. Used for misconceptions,
+    which cost the student marks: "focuses on hard, misclassified examples and the many
+    easy negatives" holds the words of "focuses on easy examples" but does not say it.
+    """
     best = None
     for phrasing in phrasings:
-        match = find_phrasing(tokens, phrasing, params.threshold, params.word_threshold, params.window, params.aliases)
+        window = len(content_words(phrasing)) + params.misconception_slack if tight else params.window
+        match = find_phrasing(tokens, phrasing, params.threshold, params.word_threshold, window, params.aliases)
         if match and (best is None or (not match.negated, match.score) > (not best.negated, best.score)):
             best = match
     return best
@@ -96,7 +103,7 @@ class ConceptsType(QuestionType):
         if not tokens:
             return None
         found = {c.id: _best(tokens, c.phrasings, params) for c in params.concepts}
-        wrong = _best(tokens, params.misconceptions, params) if params.misconceptions else None
+        wrong = _best(tokens, params.misconceptions, params, tight=True) if params.misconceptions else None
         return Parsed({"found": found, "misconception": wrong, "tokens": tokens})
 
     def compare(self, parsed: Parsed, ctx: QuestionContext, params: ConceptsParams) -> Comparison:

@@ -145,6 +145,25 @@ def test_negated_misconception_is_no_misconception():
     assert scores["remedy"] == 1.5 and scores["clipping-misconception"] == 0.0
 
 
+def test_a_misconception_needs_its_words_together():
+    """The words of "focuses on easy examples" scattered over a right answer are not the claim."""
+    right = text("q4", "Training focuses on hard, misclassified examples, and the many easy negatives no longer "
+                       "dominate. The factor down-weights well-classified examples.")
+    assert grade_question("q4", right)["down-weights-easy"] == 1.5
+    wrong = text("q4", "For gamma > 0 the loss focuses on easy examples.")
+    assert grade_question("q4", wrong)["down-weights-easy"] == 0.0
+
+
+@pytest.mark.parametrize("qid, words", [
+    ("q2b", "A review dataset has many repeated and irrelevant words, so sequences are long. A plain RNN does "
+            "poorly; an LSTM or another architecture would help."),
+    ("q4", "FL(p_t) = -(1 - p_t)^gamma log(p_t). gamma = 0 gives the cross-entropy loss. Well-classified examples "
+           "(p_t >> 0.5) and dense detectors with many easy negatives."),
+])
+def test_repeating_the_question_earns_nothing(qid, words):
+    assert sum(grade_question(qid, text(qid, words)).values()) == 0
+
+
 def test_a_misconception_item_for_q6_style_claims():
     check = {"misconceptions": ["C^T is the inverse of C", "transpose equals inverse"]}
     wrong = grade_item(check, text("q6", "Since C^T is the inverse of C we get the gradient."))
