@@ -56,6 +56,7 @@ class Reading:
             self.repairs.append(note)
 
 
+@lru_cache(maxsize=8192)  # pure in the (hashable, immutable) node; called ~2,700 times a sheet
 def base_name(node: Any) -> str:
     """'O' for O, Ô / \\hat{O} / hat(O) -> 'Ohat'; 'E' for E; names as the solver keys them."""
     if isinstance(node, sympy.Indexed):
