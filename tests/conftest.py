@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from grader.model import Line, Segment
-from grader.rubric.loader import Question, load_rubric
+from grader.rubric.loader import Question, Rubric, load_rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "rubrics" / "dl-exam"
@@ -17,23 +17,29 @@ REAL_SHEET = ROOT / "submissions" / "dl-exam" / "cs17btech11037.md"
 
 
 @pytest.fixture(scope="session")
-def bundled_question(tmp_path_factory) -> Callable[[str], Question]:
-    """``bundled_question("q5")``: that question of the bundled rubric, loaded on its own with
-    the exam's defaults, so a test of one type does not depend on the other questions."""
-    loaded: dict[str, Question] = {}
+def bundled_alone(tmp_path_factory) -> Callable[[str], Rubric]:
+    """``bundled_alone("q5")``: a rubric of that one question of the bundled exam, with the
+    exam's defaults, so a test of one type does not depend on the other questions."""
+    loaded: dict[str, Rubric] = {}
     exam = yaml.safe_load((BUNDLED / "exam.yaml").read_text(encoding="utf-8"))
 
-    def load(qid: str) -> Question:
+    def load(qid: str) -> Rubric:
         if qid not in loaded:
             folder = tmp_path_factory.mktemp(f"rubric-{qid}")
             spec = yaml.safe_load((BUNDLED / f"{qid}.yaml").read_text(encoding="utf-8"))
             (folder / f"{qid}.yaml").write_text((BUNDLED / f"{qid}.yaml").read_text(encoding="utf-8"), encoding="utf-8")
             alone = {**exam, "title": f"{qid} only", "questions": [qid], "total": spec["points"]}
             (folder / "exam.yaml").write_text(yaml.safe_dump(alone), encoding="utf-8")
-            loaded[qid] = load_rubric(folder).questions[0]
+            loaded[qid] = load_rubric(folder)
         return loaded[qid]
 
     return load
+
+
+@pytest.fixture(scope="session")
+def bundled_question(bundled_alone) -> Callable[[str], Question]:
+    """``bundled_question("q5")``: that question of the bundled rubric, loaded on its own."""
+    return lambda qid: bundled_alone(qid).questions[0]
 
 
 @pytest.fixture(scope="session")

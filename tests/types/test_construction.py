@@ -3,15 +3,12 @@ and the real sheet's OCR-damaged one."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from grader.grading import grade_question
 from grader.model import Outcome, Segment
 from grader.selftest import self_test
-from grader.rubric.loader import Rubric
 
 EXAM_EXAMPLE = """Boxes as (x1, y1, x2, y2). Ground truth G = (0, 0, 4, 4), prediction A = (2, 0, 6, 4), prediction B = (0, 0, 6, 6).
 L2(G, A) = $\\sqrt{2^2 + 0^2 + 2^2 + 0^2} = \\sqrt{8}$ and L2(G, B) = $\\sqrt{0 + 0 + 2^2 + 2^2} = \\sqrt{8}$.
@@ -96,14 +93,8 @@ def test_nothing_about_boxes_earns_nothing(q5):
     assert items["construction"].outcome is Outcome.MISSING
 
 
-def test_q5_self_tests_pass(q5):
-    failures = [f for f in self_test(_rubric_of(q5)) if f.question_id == "q5"]
-    assert failures == []
-
-
-def _rubric_of(question) -> Rubric:
-    """The smallest rubric self_test needs: this question and the exam's budget."""
-    return SimpleNamespace(questions=[question], exam=SimpleNamespace(budget_seconds=5))  # type: ignore[return-value]
+def test_q5_self_tests_pass(bundled_alone):
+    assert self_test(bundled_alone("q5")) == []
 
 
 @settings(max_examples=60, deadline=None)

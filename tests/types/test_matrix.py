@@ -9,7 +9,6 @@ from pydantic import ValidationError
 
 from grader.grading import grade_question
 from grader.model import Line, Outcome, Segment
-from grader.rubric.loader import load_rubric
 from grader.selftest import self_test
 from grader.solvers import get_solver
 from grader.types import get_type
@@ -25,12 +24,9 @@ C, RESULT = REFS["C"], REFS["transposed"]
 
 
 @pytest.fixture(scope="module")
-def q6(tmp_path_factory):
+def q6(bundled_alone):
     """The bundled q6 rubric on its own."""
-    folder = tmp_path_factory.mktemp("rubric")
-    (folder / "q6.yaml").write_text((ROOT / "rubrics" / "dl-exam" / "q6.yaml").read_text())
-    (folder / "exam.yaml").write_text("id: dl-exam\ntitle: q6 only\ntotal: 10\nquestions: [q6]\n")
-    rubric = load_rubric(folder)
+    rubric = bundled_alone("q6")
     return rubric, rubric.questions[0]
 
 
