@@ -1,4 +1,4 @@
-"""The `grader` command: grade, check, validate.
+"""The `grader` command: grade, check, render, validate.
 
 The only module that prints or exits. The library raises its own errors; here they
 become one-line messages and the exit codes of SPEC §2: 0 everything graded,
@@ -19,6 +19,8 @@ from rich.text import Text
 
 from grader import __version__
 from grader.errors import GraderError, RubricError
+from grader.flags import for_audience, needs_review
+from grader.inputs import terminal_safe
 from grader.model import SubmissionResult
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_INVALID = 0, 1, 2
@@ -28,7 +30,8 @@ _RUBRIC_ARG = click.argument("rubric", type=click.Path(exists=True, file_okay=Fa
 
 
 def _err_console() -> Console:
-    return Console(stderr=True, highlight=False)
+    # soft_wrap: a message is one line whatever the terminal's width, so scripts can read it.
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _load(folder: Path):
@@ -62,17 +65,21 @@ def grade(rubric: Path, paths: tuple[Path, ...], out: Path, jobs: int | None, au
     Each result is journaled in OUT/.partial as it arrives: after Ctrl-C or a killed
     run, the same command grades only what is left.
     """
-    from grader.batch import default_jobs, finish_batch, run_batch
-    from grader.pipeline import collect_submissions
+    from grader.batch import default_jobs, run_batch
+    from grader.inputs import collect
+    from grader.publish import finish_batch
 
     loaded = _load(rubric)
     try:
-        submissions = collect_submissions(paths)
+        collection = collect(list(paths), exclude=[out])
     except GraderError as exc:
-        raise click.UsageError(str(exc)) from None
-    if not submissions:
-        raise click.UsageError("no submission files found under " + ", ".join(map(str, paths)))
+        raise click.UsageError(terminal_safe(str(exc))) from None
     console = _err_console()
+    for skipped in collection.skipped:
+        console.print(f"skipped {terminal_safe(skipped.file)}: {skipped.reason}", markup=False)
+    submissions = list(collection.submissions)
+    if not submissions:
+        raise click.UsageError("no submission files found under " + ", ".join(terminal_safe(str(p)) for p in paths))
     done = 0
     try:
         # No auto-refresh thread: workers are forked while this runs, and forking a threaded process is unsafe.
@@ -88,27 +95,43 @@ def grade(rubric: Path, paths: tuple[Path, ...], out: Path, jobs: int | None, au
                 progress.advance(task)
                 progress.refresh()
 
-            run_batch(loaded, submissions, out, jobs or default_jobs(), audience, advance)
+            run_batch(loaded, submissions, out, jobs or default_jobs(), advance)
         results = finish_batch(loaded, submissions, out, audience, export)
     except KeyboardInterrupt:
-        console.print(f"interrupted: {done} of {len(submissions)} sheets are kept in {out}/.partial; run the same command again to finish", markup=False)
+        console.print(f"interrupted: {done} of {len(submissions)} sheets are kept in {terminal_safe(str(out))}/.partial; run the same command again to finish", markup=False)
         sys.exit(EXIT_INTERRUPTED)
     except GraderError as exc:
-        console.print(f"error: {exc}", markup=False)
+        console.print(f"error: {terminal_safe(str(exc))}", markup=False)
         sys.exit(EXIT_INVALID)
     _summary(console, results, out)
     sys.exit(EXIT_SOME_FAILED if any(r.status == "error" for r in results) else EXIT_OK)
 
 
+@main.command()
+@click.argument("out", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--audience", type=click.Choice(["ta", "student"]), default="ta", show_default=True, help="Who the HTML pages are for.")
+@click.option("--export", type=click.Choice(["canvas", "moodle"]), default=None, help="Also write a gradebook CSV for this LMS.")
+def render(out: Path, audience: str, export: str | None) -> None:
+    """Re-render every page, the class report and the exports from OUT/results.json, grading nothing."""
+    from grader.publish import render as render_results
+
+    try:
+        results = render_results(out, audience, export)
+    except GraderError as exc:
+        _err_console().print(f"error: {terminal_safe(str(exc))}", markup=False)
+        sys.exit(EXIT_INVALID)
+    _summary(_err_console(), results, out)
+
+
 def _summary(console: Console, results: list[SubmissionResult], out: Path) -> None:
     graded = [r for r in results if r.status == "graded"]
-    flagged = sum(1 for r in graded if any(q.flags for q in r.questions))
+    flagged = sum(1 for r in graded if needs_review(r.flags + tuple(n for q in r.questions for n in q.flags)))
     mean = sum(r.score for r in graded) / len(graded) if graded else 0.0
     maximum = graded[0].max if graded else 0
-    console.print(f"graded {len(graded)}, errors {len(results) - len(graded)}, flagged {flagged}, mean {mean:.2f}/{maximum:g} → {out}/", markup=False)
+    console.print(f"graded {len(graded)}, errors {len(results) - len(graded)}, flagged {flagged}, mean {mean:.2f}/{maximum:g} → {terminal_safe(str(out))}/", markup=False)
     for result in results:
         if result.status == "error":
-            console.print(Text.assemble(("error ", "red"), f"{result.file}: {result.error}"))
+            console.print(Text.assemble(("error ", "red"), terminal_safe(f"{result.file}: {result.error}")))
 
 
 @main.command()
@@ -117,10 +140,16 @@ def _summary(console: Console, results: list[SubmissionResult], out: Path) -> No
 @click.option("--json", "as_json", is_flag=True, help="Print the submission's results.json object instead.")
 def check(rubric: Path, file: Path, as_json: bool) -> None:
     """Grade one answer sheet and show the feedback (for students checking themselves)."""
+    from grader.engine import Grader
+    from grader.inputs import collect
     from grader.output import dumps
-    from grader.pipeline import grade_file
 
-    result = grade_file(_load(rubric), file)
+    loaded = _load(rubric)
+    collection = collect([file])
+    if not collection.submissions:
+        raise click.UsageError(f"{terminal_safe(str(file))}: {collection.skipped[0].reason if collection.skipped else 'not a file'}")
+    submission = collection.submissions[0]
+    result = Grader(loaded).grade_file(submission.path, submission.id, submission.file)
     if as_json:
         click.echo(dumps(result.to_json()), nl=False)
     else:
@@ -130,19 +159,20 @@ def check(rubric: Path, file: Path, as_json: bool) -> None:
 
 def _print_feedback(console: Console, result: SubmissionResult) -> None:
     if result.status == "error":
-        console.print(f"{result.file}: could not be graded: {result.error}", markup=False)
+        console.print(terminal_safe(f"{result.file}: could not be graded: {result.error}"), markup=False)
         return
-    table = Table(title=Text(f"{result.id}: {result.score:g} / {result.max:g}"), show_lines=True)
+    table = Table(title=Text(terminal_safe(f"{result.id}: {result.score:g} / {result.max:g}")), show_lines=True)
     for column in ("question", "score", "feedback"):
         table.add_column(column)
     for question in result.questions:
         # A deduction that did not apply (0 of 0 points) has nothing to tell the student.
         shown = [item for item in question.items if not item.hidden and (item.max or item.score)]
         lines = [f"{item.score:g}/{item.max:g}  {item.feedback}" for item in shown]
-        if question.flags:
-            lines.append("to check with your TA: " + ", ".join(question.flags))
+        flags = for_audience(question.flags, "student")
+        if flags:
+            lines.append("to check with your TA: " + "; ".join(str(n) for n in flags))
         # Text, not markup: feedback quotes the student, whose brackets must print as written.
-        table.add_row(Text(question.id), Text(f"{question.score:g}/{question.max:g}"), Text("\n".join(lines)))
+        table.add_row(Text(question.id), Text(f"{question.score:g}/{question.max:g}"), Text("\n".join(terminal_safe(line) for line in lines)))
     console.print(table)
 
 

@@ -1,36 +1,76 @@
-"""Grade one question of one submission: run each rubric item through its type.
+"""Grade one question of one sheet: run each rubric item through its type.
 
-parse → compare → award, under the exam's time budget per item. A student's
-unreadable answer is ``invalid`` (0 points, flagged); a budget overrun is flagged
-and earns nothing for that item only; a bug in a type is NOT swallowed here — it
-propagates so the submission is reported as an error rather than as "wrong".
+read → parse → compare → award → feedback, each item under the exam's time budget.
+What a type reads from the segment is memoised here, per sheet, under the type and
+the options the reading depends on (``QuestionType.reading_key``); types write no
+shared state, and what they flag or repair comes back in their result, so the
+grade is the same in the main thread, a thread or a worker process.
+
+Faults are kept apart from the student's answer. A student's unreadable answer is
+``invalid`` (0 points, flagged). An item whose check runs out of time, raises, or
+whose feedback template fails is ``not-graded``: 0 points, a flag saying why (a
+fault, listed for a human) and plain feedback saying a TA will grade it — never
+"wrong", and for a deduction never silently "not applied". The other items and
+questions of the sheet are graded as usual.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from dataclasses import dataclass, replace
+from typing import Any, Hashable
 
 from grader.errors import BudgetExceeded
 from grader.feedback import render_feedback
+from grader.flags import CATALOGUE, Note, note
 from grader.limits import run_limited
 from grader.model import ItemResult, Outcome, QuestionResult, Segment
 from grader.rubric.loader import Item, Question
-from grader.types.base import Comparison, Invalid, QuestionContext
+from grader.types.base import Comparison, FlagLike, Invalid, QuestionContext
+
+Readings = dict[Hashable, Any]
 
 
-def run_item(item: Item, ctx: QuestionContext) -> Comparison:
+@dataclass(frozen=True)
+class _Failed:
+    """A reading that raised: later items that need it fail the same way without redoing it."""
+
+    error: BaseException
+
+
+def _reading(item: Item, segment: Segment, readings: Readings) -> Any:
+    key = item.qtype.reading_key(item.params)
+    if key is None:
+        return None
+    key = (item.qtype.name, key)
+    if key not in readings:
+        try:
+            readings[key] = item.qtype.read(segment, item.params)
+        except BaseException as exc:
+            readings[key] = _Failed(exc)
+    found = readings[key]
+    if isinstance(found, _Failed):
+        raise found.error
+    return found
+
+
+def run_item(item: Item, question_id: str, segment: Segment, refs: Any, readings: Readings) -> Comparison:
+    """One item's read, parse and compare (no budget, no fault handling: see ``grade_item``)."""
+    ctx = QuestionContext(question_id, segment, refs, _reading(item, segment, readings))
     parsed = item.qtype.parse(ctx, item.params)
     if parsed is None:
         return Comparison(0.0, Outcome.MISSING, detail="no answer found for this item")
     if isinstance(parsed, Invalid):
-        return Comparison(0.0, Outcome.INVALID, detail=parsed.reason, evidence=parsed.evidence, flags=("unreadable-answer",))
+        return Comparison(0.0, Outcome.INVALID, detail=parsed.reason, evidence=parsed.evidence,
+                          flags=(note("unreadable-answer", parsed.reason),))
     comparison = item.qtype.compare(parsed, ctx, item.params)
-    if parsed.flags:
-        comparison = Comparison(**{**comparison.__dict__, "flags": tuple(comparison.flags) + tuple(parsed.flags)})
+    if parsed.flags or parsed.repairs:
+        comparison = replace(comparison, flags=tuple(comparison.flags) + tuple(parsed.flags),
+                             repairs=tuple(dict.fromkeys(parsed.repairs + comparison.repairs)))
     return comparison
 
 
-def _score(item: Item, comparison: Comparison) -> tuple[float, float, Outcome]:
+def score_of(item: Item, comparison: Comparison) -> tuple[float, float, Outcome]:
     points = item.spec.points
     score = item.qtype.award(comparison, points)
     if points > 0:
@@ -40,54 +80,84 @@ def _score(item: Item, comparison: Comparison) -> tuple[float, float, Outcome]:
     return score, 0.0, (Outcome.INCORRECT if applied else Outcome.CORRECT)
 
 
-def grade_item(item: Item, ctx: QuestionContext, budget_seconds: float) -> ItemResult:
-    try:
-        comparison = run_limited(run_item, item, ctx, seconds=budget_seconds)
-    except BudgetExceeded as exc:
-        comparison = Comparison(0.0, Outcome.INVALID, detail=f"not graded: {exc}", flags=("budget-exceeded",))
-    for flag in comparison.flags:
-        ctx.flag(flag)
-    score, maximum, outcome = _score(item, comparison)
-    context: dict[str, Any] = {
+def _notes(flags: tuple[FlagLike, ...], item_id: str) -> tuple[Note, ...]:
+    return tuple(dict.fromkeys(note(f, item=item_id) if isinstance(f, str) else replace(f, item=item_id) for f in flags))
+
+
+def feedback_context(item: Item, refs: Any, comparison: Comparison, score: float, outcome: Outcome) -> dict[str, Any]:
+    """What an item's feedback template sees (documented in the authoring guide)."""
+    return {
         "outcome": outcome.value,
         "score": score,
         "points": item.spec.points,
         "found": comparison.found,
         "expected": comparison.expected,
         "detail": comparison.detail,
-        "refs": ctx.refs,
+        "refs": refs,
         "evidence": [e.render() for e in comparison.evidence],
         "description": item.spec.description,
     }
-    return ItemResult(
-        id=item.id,
-        score=score,
-        max=maximum,
-        outcome=outcome,
-        feedback=render_feedback(item.spec.feedback, outcome, context),
-        evidence=comparison.evidence,
-        hidden=item.spec.hidden,
-        expected=comparison.expected,
-        found=comparison.found,
+
+
+@dataclass(frozen=True)
+class GradedItem:
+    result: ItemResult
+    flags: tuple[Note, ...]
+    repairs: tuple[str, ...]
+
+
+def not_graded(item: Item, code: str, why: str, comparison: Comparison | None = None) -> GradedItem:
+    """The result of an item the grader could not decide: 0 points, flagged, left to a TA."""
+    said = CATALOGUE[code].message.removeprefix("not graded: ")
+    if item.spec.points > 0:
+        text = f"Not graded: {said}. A TA will grade this item."
+    else:
+        text = f"Not decided: {said}. Whether this deduction applies is left to a TA."
+    result = ItemResult(
+        id=item.id, score=0.0, max=max(item.spec.points, 0.0), outcome=Outcome.NOT_GRADED,
+        found=comparison.found if comparison else "", expected=comparison.expected if comparison else "",
+        feedback=text, evidence=comparison.evidence if comparison else (), hidden=item.spec.hidden, detail=why,
     )
+    return GradedItem(result, (note(code, why, item=item.id),), ())
+
+
+def grade_item(item: Item, question_id: str, segment: Segment, refs: Any, readings: Readings, budget: float) -> GradedItem:
+    deadline = time.monotonic() + budget
+    try:
+        comparison = run_limited(run_item, item, question_id, segment, refs, readings, seconds=budget)
+    except BudgetExceeded as exc:
+        return not_graded(item, "time-limit", f"the check {exc}")
+    except Exception as exc:  # a bug in a type or a solver: the grader's fault, never the student's
+        return not_graded(item, "grader-fault", f"{type(exc).__name__}: {exc}")
+    score, maximum, outcome = score_of(item, comparison)
+    try:
+        context = feedback_context(item, refs, comparison, score, outcome)
+        feedback = run_limited(render_feedback, item.spec.feedback, outcome, context,
+                               seconds=max(deadline - time.monotonic(), 0.001))
+    except BudgetExceeded as exc:
+        return not_graded(item, "time-limit", f"its feedback {exc}", comparison)
+    except Exception as exc:  # the rubric's template failed (a misspelt variable, a loop too long ...)
+        return not_graded(item, "feedback-fault", f"{type(exc).__name__}: {exc}", comparison)
+    result = ItemResult(
+        id=item.id, score=score, max=maximum, outcome=outcome, found=comparison.found, expected=comparison.expected,
+        feedback=feedback, evidence=comparison.evidence, hidden=item.spec.hidden, detail=comparison.detail,
+    )
+    return GradedItem(result, _notes(tuple(comparison.flags), item.id), tuple(comparison.repairs))
 
 
 def grade_question(question: Question, segment: Segment, budget_seconds: float) -> QuestionResult:
-    ctx = QuestionContext(question.id, segment, question.refs)
-    for flag in segment.flags:
-        ctx.flag(flag)
-    items = tuple(grade_item(item, ctx, budget_seconds) for item in question.items)
+    readings: Readings = {}
+    graded = [grade_item(item, question.id, segment, question.refs, readings, budget_seconds) for item in question.items]
+    items = tuple(g.result for g in graded)
     raw = sum(item.score for item in items)
-    score = round(min(max(raw, 0.0), question.spec.points), 4)
     return QuestionResult(
         id=question.id,
         title=question.spec.title,
-        score=score,
+        score=round(min(max(raw, 0.0), question.spec.points), 4),
         max=question.spec.points,
         spans=segment.spans,
-        flags=tuple(sorted(ctx.flags)),
+        flags=tuple(dict.fromkeys(segment.flags + tuple(n for g in graded for n in g.flags))),
         items=items,
         answer=segment.lines,
-        repairs=tuple(ctx.repairs),
+        repairs=tuple(dict.fromkeys(r for g in graded for r in g.repairs)),
     )
-

@@ -1,14 +1,16 @@
-"""The batch journal: one small file per finished submission, so a batch can resume.
+"""The batch journal: one small file per graded submission, so a batch can resume.
 
 ``OUT/.partial/`` holds ``meta.json`` (what the entries were made with) and, per
-graded submission, ``<n>.html`` (its report page) then ``<n>.json`` (its result and
-the sha256 of the file it came from), each written under a temporary name and
-renamed, so a killed run leaves only whole entries. ``<n>`` is the sha256 of the
-submission id: ids may be any text, entry names must be safe file names.
+graded submission, ``<n>.json``: the full result record (``SubmissionResult.to_json``),
+the file it came from, the sha256 of its bytes, and whether the result is final.
+Each entry is written under a temporary name and renamed, so a killed run leaves
+only whole entries. ``<n>`` is the sha256 of the submission id: ids may be any
+text, entry names must be safe file names.
 
-An entry is reused only for the same submission id, file, file content, rubric,
-grader version and audience; anything else is graded again. The journal holds our
-own JSON (never pickle), so a tampered folder cannot run code.
+An entry is reused only when it is final (no time limit, no dead worker: those
+depend on the run, not the answer) and for the same submission id, file, file
+content, rubric and grader version; anything else is graded again. The journal
+holds our own JSON (never pickle), so a tampered folder cannot run code.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from grader import __version__
+from grader.flags import is_transient
 from grader.limits import MAX_FILE_BYTES
-from grader.model import Evidence, ItemResult, Outcome, QuestionResult, SubmissionResult
+from grader.model import SubmissionResult
 
 FOLDER = ".partial"
-_FORMAT = 1
+_FORMAT = 2
 
 
 def file_sha256(path: Path) -> str:
@@ -48,62 +51,17 @@ def write_quick(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def encode_result(result: SubmissionResult) -> dict[str, Any]:
-    """``result.to_json()`` plus what the class report needs (title, outcome, hidden, expected, found)."""
-    data = result.to_json()
-    for question, qdata in zip(result.questions, data["questions"]):
-        qdata["title"] = question.title
-        for item, idata in zip(question.items, qdata["items"]):
-            idata.update(outcome=item.outcome.value, hidden=item.hidden, expected=item.expected, found=item.found)
-    return data
-
-
-class _Strings(dict):
-    """Shares equal strings between results: a class writes the same feedback many times."""
-
-    def __call__(self, text: str) -> str:
-        return self.setdefault(text, text)
-
-
-def decode_result(data: dict[str, Any], share: _Strings | None = None, keep_evidence: bool = True) -> SubmissionResult:
-    """A result from ``encode_result``: ``to_json()`` of it is the same; answer lines are not kept."""
-    s = share if share is not None else _Strings()
-    questions = tuple(
-        QuestionResult(
-            id=s(q["id"]),
-            title=s(q["title"]),
-            score=q["score"],
-            max=q["max"],
-            spans=tuple(tuple(span) for span in q["spans"]),
-            flags=tuple(s(f) for f in q["flags"]),
-            items=tuple(
-                ItemResult(
-                    id=s(i["id"]),
-                    score=i["score"],
-                    max=i["max"],
-                    outcome=Outcome(i["outcome"]),
-                    feedback=s(i["feedback"]),
-                    # Rendered already: a line-less Evidence renders to the same text.
-                    evidence=(Evidence(None, i["evidence"]),) if keep_evidence and i["evidence"] else (),
-                    hidden=i["hidden"],
-                    expected=s(i["expected"]),
-                    found=s(i["found"]),
-                )
-                for i in q["items"]
-            ),
-        )
-        for q in data["questions"]
-    )
-    return SubmissionResult(data["id"], data["file"], data["status"], data["error"], data["score"], data["max"], questions)
+def is_final(result: SubmissionResult) -> bool:
+    return not is_transient(result.flags + tuple(n for q in result.questions for n in q.flags))
 
 
 class Journal:
-    def __init__(self, out: Path, rubric_sha256: str, audience: str):
+    def __init__(self, out: Path, rubric_sha256: str):
         self.folder = Path(out) / FOLDER
-        self.meta = {"format": _FORMAT, "grader_version": __version__, "rubric_sha256": rubric_sha256, "audience": audience}
+        self.meta = {"format": _FORMAT, "grader_version": __version__, "rubric_sha256": rubric_sha256}
 
     def open(self) -> bool:
-        """Keep the entries of an earlier run with the same rubric and settings (True); start afresh otherwise."""
+        """Keep the entries of an earlier run with the same rubric and grader (True); start afresh otherwise."""
         meta_path = self.folder / "meta.json"
         try:
             same = json.loads(meta_path.read_text(encoding="utf-8")) == self.meta
@@ -115,30 +73,26 @@ class Journal:
             write_quick(meta_path, json.dumps(self.meta, sort_keys=True))
         return same
 
-    def _name(self, sid: str) -> str:
-        return hashlib.sha256(sid.encode("utf-8")).hexdigest()[:32]
+    def _path(self, sid: str) -> Path:
+        return self.folder / f"{hashlib.sha256(sid.encode('utf-8')).hexdigest()[:32]}.json"
 
-    def page_path(self, sid: str) -> Path:
-        return self.folder / f"{self._name(sid)}.html"
-
-    def write(self, sid: str, file: str, content_sha256: str, result: SubmissionResult, page: str) -> None:
-        write_quick(self.page_path(sid), page)  # the page first: a .json entry means both are whole
-        entry = {"id": sid, "file": file, "content_sha256": content_sha256, "result": encode_result(result)}
-        write_quick(self.folder / f"{self._name(sid)}.json", json.dumps(entry, ensure_ascii=False))
+    def write(self, sid: str, file: str, content_sha256: str, result: SubmissionResult) -> None:
+        entry = {"id": sid, "file": file, "content_sha256": content_sha256, "final": is_final(result),
+                 "result": result.to_json()}
+        write_quick(self._path(sid), json.dumps(entry, ensure_ascii=False))
 
     def read(self, sid: str) -> dict[str, Any] | None:
-        """The entry of ``sid`` (with its result as encoded), or None if there is none whole."""
+        """The entry of ``sid`` (its result as ``to_json`` made it), or None if there is none whole."""
         try:
-            entry = json.loads((self.folder / f"{self._name(sid)}.json").read_text(encoding="utf-8"))
+            entry = json.loads(self._path(sid).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if not isinstance(entry, dict) or entry.get("id") != sid or not self.page_path(sid).is_file():
-            return None
-        return entry
+        return entry if isinstance(entry, dict) and entry.get("id") == sid else None
 
     def is_done(self, sid: str, file: str, content_sha256: str) -> bool:
         entry = self.read(sid)
-        return entry is not None and entry.get("file") == file and entry.get("content_sha256") == content_sha256
+        return (entry is not None and entry.get("final") is True and entry.get("file") == file
+                and entry.get("content_sha256") == content_sha256)
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -73,6 +73,12 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None
         conn.close()
 
 
+def run_in_child(fn: Callable[[], T], seconds: float) -> T:
+    """``fn()`` in a forked child, whose only thread is its main thread (so budgets inside work);
+    killed at ``seconds`` (``BudgetExceeded``). What ``fn`` returns or raises must pickle."""
+    return _run_in_child(fn, (), {}, seconds)
+
+
 def _run_in_child(fn: Callable[..., T], args: tuple, kwargs: dict, seconds: float) -> T:
     context = multiprocessing.get_context("fork")
     parent, child = context.Pipe(duplex=False)

@@ -16,13 +16,27 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from grader import __version__
-from grader.model import SubmissionResult
-from grader.rubric.loader import Rubric
+from grader.flags import needs_review
+from grader.model import RubricInfo, SubmissionResult
+
+
+TMP_SUFFIX = ".grader-tmp"
+
+
+def temporary(path: Path) -> Path:
+    """The hidden name a file is written under before it is renamed into place."""
+    return path.with_name(f".{path.name}{TMP_SUFFIX}")
+
+
+def remove_temporaries(folder: Path) -> None:
+    """Temporary files an interrupted run left behind (ours only, by their suffix)."""
+    for leftover in folder.glob(f".*{TMP_SUFFIX}"):
+        leftover.unlink(missing_ok=True)
 
 
 def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = temporary(path)
     with open(tmp, "w", encoding="utf-8", newline="") as handle:
         handle.write(text)
         handle.flush()
@@ -30,27 +44,23 @@ def write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def results_document(rubric: Rubric, results: Iterable[SubmissionResult]) -> dict[str, Any]:
-    return {
-        "exam": rubric.exam.id,
-        "rubric_sha256": rubric.sha256,
-        "grader_version": __version__,
-        "submissions": [r.to_json() for r in results],
-    }
+def results_header(info: RubricInfo, rubric_sha256: str) -> dict[str, Any]:
+    """results.json without its submissions: the exam, the rubric's hash and what the reports need of it."""
+    return {"exam": info.id, "rubric_sha256": rubric_sha256, "grader_version": __version__, "rubric": info.to_json()}
 
 
 def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def grades_csv(rubric: Rubric, results: Iterable[SubmissionResult]) -> str:
-    qids = [q.id for q in rubric.questions]
+def grades_csv(info: RubricInfo, results: Iterable[SubmissionResult]) -> str:
+    qids = [q.id for q in info.questions]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["id", "status", "score", "max", *qids, "flags", "error"])
     for result in results:
         per_question = {q.id: q for q in result.questions}
-        flagged = sum(1 for q in result.questions if q.flags)
+        flagged = sum(1 for q in result.questions if needs_review(q.flags))
         writer.writerow(
             [
                 result.id,
@@ -69,41 +79,20 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
-def write_results(rubric: Rubric, results: Iterable[SubmissionResult], out: Path) -> None:
-    results = list(results)
-    with ResultsJsonWriter(rubric, out / "results.json") as writer:
-        for result in results:
-            writer.add(result.to_json())
-    write_atomic(out / "grades.csv", grades_csv(rubric, results))
-
-
-def strip_journal_fields(data: dict[str, Any]) -> dict[str, Any]:
-    """``SubmissionResult.to_json()`` from grader.journal's encoding, which appends fields to it."""
-    questions = []
-    for q in data["questions"]:
-        items = [{k: v for k, v in i.items() if k in _ITEM_KEYS} for i in q["items"]]
-        questions.append({**{k: v for k, v in q.items() if k in _QUESTION_KEYS}, "items": items})
-    return {**data, "questions": questions}
-
-
-_QUESTION_KEYS = ("id", "score", "max", "spans", "flags", "items")
-_ITEM_KEYS = ("id", "score", "max", "feedback", "evidence")
-
-
 class ResultsJsonWriter:
-    """results.json written one submission at a time, byte-identical to ``dumps(results_document(...))``.
+    """results.json written one submission at a time, byte-identical to ``dumps`` of the whole document.
 
     The file appears (renamed, after fsync) only when the block ends without an error.
     """
 
-    def __init__(self, rubric: Rubric, path: Path):
-        self.rubric, self.path = rubric, path
-        self.tmp = path.with_name(f".{path.name}.tmp")
+    def __init__(self, header: dict[str, Any], path: Path):
+        self.header, self.path = header, path
+        self.tmp = temporary(path)
         self.count = 0
 
     def __enter__(self) -> "ResultsJsonWriter":
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        head = dumps(results_document(self.rubric, []))
+        head = dumps({**self.header, "submissions": []})
         assert head.endswith('"submissions": []\n}\n')
         self.handle = open(self.tmp, "w", encoding="utf-8", newline="")
         self.handle.write(head[: -len("[]\n}\n")] + "[")

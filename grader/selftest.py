@@ -3,8 +3,12 @@
 Each question type makes, from the references, answers that must come out
 ``correct`` (the check holds fully), ``incorrect`` (it does not, e.g. a number just
 outside the tolerance) and ``invalid`` (unreadable or missing). ``grader validate``
-grades them through the same code path as real submissions; a mismatch means the
-rubric (or the type) does not grade what its author thinks it grades.
+grades them through the same code as real submissions (grader.grading.run_item);
+a mismatch means the rubric (or the type) does not grade what its author thinks.
+
+Each self-test also renders every one of the item's feedback templates with what
+that answer produced, so a misspelt variable or a failing template is a rubric
+error at ``validate`` time, with its file and line, not a fault on every sheet.
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grader.errors import BudgetExceeded
-from grader.grading import run_item
+from grader.feedback import render_feedback
+from grader.grading import score_of, feedback_context, run_item
 from grader.limits import run_limited
 from grader.model import Outcome, Segment
 from grader.rubric.loader import Item, Question, Rubric
-from grader.types.base import Comparison, QuestionContext, SelfTest
+from grader.types.base import Comparison, SelfTest
 
 
 @dataclass(frozen=True)
@@ -25,15 +30,10 @@ class SelfTestFailure:
     line: int
     question_id: str
     item_id: str
-    label: str
-    text: str
-    got: str
+    text: str  # what went wrong, after the item's key
 
     def message(self) -> str:
-        answer = " ".join(self.text.split())
-        if len(answer) > 60:
-            answer = answer[:57] + "..."
-        return f"items.{self.item_id}: self-test: a {self.label} answer ({answer!r}) was graded {self.got}"
+        return f"items.{self.item_id}{self.text}"
 
 
 def _verdict(comparison: Comparison) -> str:
@@ -42,21 +42,59 @@ def _verdict(comparison: Comparison) -> str:
     return "correct" if comparison.fraction >= 1.0 else "incorrect"
 
 
-def _run(item: Item, question: Question, test: SelfTest, budget: float) -> str:
-    ctx = QuestionContext(question.id, Segment.from_text(question.id, test.text), question.refs)
+def _shown(text: str) -> str:
+    answer = " ".join(text.split())
+    return answer if len(answer) <= 60 else answer[:57] + "..."
+
+
+def _templates(item: Item) -> list[tuple[str, Outcome]]:
+    """(key, the outcome to render it with) for every template of the item's feedback."""
+    feedback = item.spec.feedback
+    if isinstance(feedback, str):
+        return [("", Outcome.CORRECT)]
+    return [(f".{key}", Outcome(key) if key in Outcome._value2member_map_ else Outcome.INCORRECT) for key in feedback]
+
+
+def _check_item(item: Item, question: Question, test: SelfTest, budget: float) -> list[SelfTestFailure]:
+    def failure(line: int, text: str) -> SelfTestFailure:
+        return SelfTestFailure(question.file, line, question.id, item.id, text)
+
+    segment = Segment.from_text(question.id, test.text)
     try:
-        return _verdict(run_limited(run_item, item, ctx, seconds=budget))
+        comparison = run_limited(run_item, item, question.id, segment, question.refs, {}, seconds=budget)
     except BudgetExceeded:
-        return "over its time budget"
+        got = "over its time budget"
+    except Exception as exc:  # the type or solver failed on the rubric's own answer
+        got = f"not graded: the grader failed ({type(exc).__name__}: {exc})"
+    else:
+        got = _verdict(comparison)
+        problems = []
+        score, _, _ = score_of(item, comparison)
+        for key, outcome in _templates(item):
+            context = feedback_context(item, question.refs, comparison, score, outcome)
+            try:
+                run_limited(render_feedback, {outcome.value: _source(item, key)}, outcome, context, seconds=budget)
+            except Exception as exc:  # noqa: BLE001 — any failure of the author's template is theirs to fix
+                problems.append(failure(item.feedback_line, f".feedback{key}: template error: {type(exc).__name__}: {exc}"))
+        if problems:
+            return problems
+    if got == test.label:
+        return []
+    return [failure(item.line, f": self-test: a {test.label} answer ({_shown(test.text)!r}) was graded {got}")]
+
+
+def _source(item: Item, key: str) -> str:
+    feedback = item.spec.feedback
+    return feedback if isinstance(feedback, str) else feedback[key[1:]]
 
 
 def self_test(rubric: Rubric) -> list[SelfTestFailure]:
-    """Grade every item's generated answers; return the ones not graded as labelled."""
-    failures = []
+    """Grade every item's generated answers and render its feedback; return what is not as it should be."""
+    failures: list[SelfTestFailure] = []
     for question in rubric.questions:
         for item in question.items:
             for test in item.qtype.self_test(item.params, question.refs):
-                got = _run(item, question, test, rubric.exam.budget_seconds)
-                if got != test.label:
-                    failures.append(SelfTestFailure(question.file, item.line, question.id, item.id, test.label, test.text, got))
+                for found in _check_item(item, question, test, rubric.exam.budget_seconds):
+                    if found not in failures:
+                        failures.append(found)
     return failures

@@ -17,11 +17,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-import grader.batch as batch
-from grader.batch import SheetGrader, finish_batch, run_batch, sheet_limit
+from grader.batch import run_batch
 from grader.cli import main
+from grader.engine import Grader, sheet_limit
+from grader.inputs import collect
 from grader.limits import MAX_FILE_BYTES
-from grader.pipeline import collect_submissions, grade_file
+from grader.publish import finish_batch
 from grader.rubric.loader import load_rubric
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,6 +71,14 @@ def run_cli(*args):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
+def collect_submissions(paths):
+    return list(collect(paths).submissions)
+
+
+def grade_file(rubric, submission):
+    return Grader(rubric, cache_size=0).grade_file(submission.path, submission.id, submission.file)
+
+
 def test_outputs_are_identical_for_any_jobs_and_file_order(tmp_path, rubric_folder, sheets):
     files = sorted(sheets.iterdir())
     shuffled = files[:]
@@ -89,34 +98,21 @@ def test_outputs_are_identical_for_any_jobs_and_file_order(tmp_path, rubric_fold
     assert [s["id"] for s in data["submissions"]] == sorted(s["id"] for s in data["submissions"])
 
 
-def test_the_batch_writes_what_the_single_sheet_pipeline_and_reports_write(tmp_path, rubric, sheets):
-    from grader.output import write_results
-    from grader.reports import write_reports
-
-    submissions = collect_submissions([sheets])
-    run_batch(rubric, submissions, tmp_path / "batch", jobs=2)
-    finish_batch(rubric, submissions, tmp_path / "batch", export="canvas")
-    full = [grade_file(rubric, path, sid) for sid, path in submissions]
-    write_results(rubric, full, tmp_path / "plain")
-    write_reports(rubric, full, tmp_path / "plain", export="canvas")
-    assert outputs(tmp_path / "batch") == outputs(tmp_path / "plain")
-
-
 def test_memoised_grading_equals_grading_without_a_cache(rubric, sheets):
     submissions = collect_submissions([sheets])
-    cached, uncached = SheetGrader(rubric), SheetGrader(rubric, cache_size=0)
+    cached, uncached = Grader(rubric), Grader(rubric, cache_size=0)
     for _ in range(2):  # the second pass is served from the cache
-        for sid, path in submissions:
-            expected = grade_file(rubric, path, sid)
-            assert cached.grade_file(path, sid) == expected == uncached.grade_file(path, sid)
+        for sub in submissions:
+            expected = grade_file(rubric, sub)
+            assert cached.grade_file(sub.path, sub.id, sub.file) == expected == uncached.grade_file(sub.path, sub.id, sub.file)
     assert cached.hits >= len(submissions) and uncached.hits == 0
 
 
 def test_a_tiny_cache_evicts_and_stays_correct(rubric, sheets):
     submissions = collect_submissions([sheets])[:6]
-    small = SheetGrader(rubric, cache_size=2)
-    for sid, path in submissions + submissions:
-        assert small.grade_file(path, sid) == grade_file(rubric, path, sid)
+    small = Grader(rubric, cache_size=2)
+    for sub in submissions + submissions:
+        assert small.grade_file(sub.path, sub.id, sub.file) == grade_file(rubric, sub)
     assert len(small.cache) == 2
 
 
@@ -126,23 +122,25 @@ def test_the_sheet_limit_covers_every_item_budget(rubric):
 
 
 def _misbehave(original):
-    def grade_file(self, path, sid):
+    def grade_file(self, path, sid=None, file=None):
         if sid == "synthetic-00003":
             os._exit(9)  # the worker dies as if killed
         if sid == "synthetic-00005":
             time.sleep(60)  # past the sheet limit
-        return original(self, path, sid)
+        return original(self, path, sid, file)
 
     return grade_file
 
 
 def test_a_dying_or_stuck_worker_costs_only_its_sheet(tmp_path, rubric, sheets, monkeypatch):
-    monkeypatch.setattr(SheetGrader, "grade_file", _misbehave(SheetGrader.grade_file))  # inherited by forked workers
-    submissions = [s for s in collect_submissions([sheets]) if s[0].startswith("synthetic")][:10]
+    monkeypatch.setattr(Grader, "grade_file", _misbehave(Grader.grade_file))  # inherited by forked workers
+    submissions = [s for s in collect_submissions([sheets]) if s.id.startswith("synthetic")][:10]
     run_batch(rubric, submissions, tmp_path, jobs=2, sheet_seconds=2)
     results = {r.id: r for r in finish_batch(rubric, submissions, tmp_path)}
     assert "process died" in results["synthetic-00003"].error
+    assert [n.code for n in results["synthetic-00003"].flags] == ["worker-died"]
     assert "limit per sheet" in results["synthetic-00005"].error
+    assert [n.code for n in results["synthetic-00005"].flags] == ["sheet-time-limit"]
     others = [r for sid, r in results.items() if sid not in ("synthetic-00003", "synthetic-00005")]
     assert len(others) == 8 and all(r.status == "graded" for r in others)
 
@@ -198,9 +196,17 @@ def test_a_changed_file_or_rubric_is_graded_again(tmp_path, rubric, sheets):
     assert run_batch(rubric, submissions, out) == 0
     (folder / "real.md").write_text("3. AP = 0.5\n", encoding="utf-8")
     assert run_batch(rubric, submissions, out) == 1
-    assert run_batch(rubric, submissions, out, audience="student") == len(submissions)
-    results = {r.id: r for r in finish_batch(rubric, submissions, out, audience="student")}
+    other = load_rubric(_changed_copy(rubric.folder, tmp_path / "changed"))
+    assert run_batch(other, submissions, out) == len(submissions)
+    results = {r.id: r for r in finish_batch(other, submissions, out, audience="student")}
     assert results["real"].score < 5
+
+
+def _changed_copy(folder, target):
+    shutil.copytree(folder, target)
+    exam = target / "exam.yaml"
+    exam.write_text(exam.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    return target
 
 
 def test_finish_refuses_a_batch_that_is_not_graded(tmp_path, rubric, sheets):

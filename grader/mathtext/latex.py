@@ -458,7 +458,8 @@ class _Build(Transformer):
 
 
 def read_math(src: str) -> Statement:
-    """Read one formula (with or without ``$`` delimiters). Raises ``MathParseError`` only."""
+    """Read one formula (with or without ``$`` delimiters). Raises ``MathParseError`` for the student's
+    input; any other exception is a bug of ours (reported as a grader fault)."""
     if not isinstance(src, str):
         raise MathParseError("formula is not text")
     text = _strip(src)
@@ -468,9 +469,11 @@ def read_math(src: str) -> Statement:
     try:
         statement = _Build().transform(tree)
     except VisitError as exc:
-        if isinstance(exc.orig_exc, MathParseError):
-            raise exc.orig_exc from None
-        raise MathParseError(f"cannot build the formula: {type(exc.orig_exc).__name__}") from None
+        if isinstance(exc.orig_exc, (MathParseError, RecursionError)):
+            raise (exc.orig_exc if isinstance(exc.orig_exc, MathParseError) else MathParseError("formula nested too deeply")) from None
+        # Anything else is a bug in our transformer, not unreadable math: it must reach the
+        # grading loop as a grader fault, never be told to the student as their format problem.
+        raise exc.orig_exc from None
     except RecursionError:
         raise MathParseError("formula nested too deeply") from None
     return Statement(statement.sides, statement.relations, statement.leading, text)

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence
 
+from grader.flags import note
 from grader.model import Line, Segment
 from grader.reading.document import Document
 from grader.reading.labels import Label, midline_labels, read_label, strip_label
@@ -47,6 +48,11 @@ _FURNITURE = re.compile(
 )
 
 State = Optional[str]  # a question id, or None before any question
+
+
+def is_furniture(text: str) -> bool:
+    """Page furniture ("turn", "P.T.O.", a rule): belongs to no question and needs no TA."""
+    return bool(_FURNITURE.match(text))
 
 
 @dataclass(frozen=True)
@@ -318,7 +324,7 @@ def segment(document: Document, cues: list[QuestionCue]) -> Segmentation:
             for line in document.lines
             if assigned.get(line.number) == q and walker.texts.get(line.number, line.text)
         )
-        flags = tuple(sorted(f for f, on in ((LABEL_INFERRED, q in walker.inferred), (REPEATED_LINES, q in repeats)) if on))
+        flags = tuple(note(f) for f, on in ((LABEL_INFERRED, q in walker.inferred), (REPEATED_LINES, q in repeats)) if on)
         segments[q] = Segment(q, lines, tuple(spans[q]), flags)
     unassigned = tuple(line for line in document.lines if assigned.get(line.number) is None)
     return Segmentation(segments, unassigned, repeats)

@@ -21,7 +21,8 @@ import io
 from typing import Any, Sequence
 
 from grader.errors import GraderError
-from grader.model import SubmissionResult
+from grader.flags import needs_review
+from grader.model import RubricInfo, SubmissionResult
 from grader.reports.svg import fmt
 
 FORMATS = ("canvas", "moodle")
@@ -40,11 +41,11 @@ def _write(rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
-def canvas_csv(rubric: Any, results: Sequence[SubmissionResult]) -> str:
-    title = rubric.exam.title
-    qids = [q.id for q in rubric.questions]
+def canvas_csv(info: RubricInfo, results: Sequence[SubmissionResult]) -> str:
+    title = info.title
+    qids = [q.id for q in info.questions]
     header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", title, *(f"{title}: {qid}" for qid in qids)]
-    possible = ["Points Possible", "", "", "", "", fmt(rubric.exam.total), *(fmt(q.spec.points) for q in rubric.questions)]
+    possible = ["Points Possible", "", "", "", "", fmt(info.total), *(fmt(q.points) for q in info.questions)]
     rows = [header, possible]
     for result in results:
         total = fmt(result.score) if result.status == "graded" else ""
@@ -52,13 +53,13 @@ def canvas_csv(rubric: Any, results: Sequence[SubmissionResult]) -> str:
     return _write(rows)
 
 
-def moodle_csv(rubric: Any, results: Sequence[SubmissionResult]) -> str:
-    qids = [q.id for q in rubric.questions]
-    header = ["ID number", rubric.exam.title, *(f"{q.id}: {q.spec.title}" for q in rubric.questions), "Feedback"]
+def moodle_csv(info: RubricInfo, results: Sequence[SubmissionResult]) -> str:
+    qids = [q.id for q in info.questions]
+    header = ["ID number", info.title, *(f"{q.id}: {q.title}" for q in info.questions), "Feedback"]
     rows = [header]
     for result in results:
         if result.status == "graded":
-            flagged = [q.id for q in result.questions if q.flags]
+            flagged = [q.id for q in result.questions if needs_review(q.flags)]
             note = f"under review: {', '.join(flagged)}" if flagged else ""
             rows.append([result.id, fmt(result.score), *_per_question(result, qids), note])
         else:
@@ -66,10 +67,10 @@ def moodle_csv(rubric: Any, results: Sequence[SubmissionResult]) -> str:
     return _write(rows)
 
 
-def gradebook(rubric: Any, results: Sequence[SubmissionResult], system: str) -> tuple[str, str]:
+def gradebook(info: RubricInfo, results: Sequence[SubmissionResult], system: str) -> tuple[str, str]:
     """(file name, CSV text) of the gradebook for ``system`` ('canvas' or 'moodle')."""
     if system == "canvas":
-        return "gradebook-canvas.csv", canvas_csv(rubric, results)
+        return "gradebook-canvas.csv", canvas_csv(info, results)
     if system == "moodle":
-        return "gradebook-moodle.csv", moodle_csv(rubric, results)
+        return "gradebook-moodle.csv", moodle_csv(info, results)
     raise GraderError(f"unknown gradebook format {system!r}; known: {', '.join(FORMATS)}")

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any, Literal, Sequence
-from urllib.parse import quote
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateError
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from grader.feedback import render_feedback
-from grader.model import Line, Outcome, QuestionResult, SubmissionResult
+from grader.flags import for_audience, needs_review
+from grader.inputs import page_name
+from grader.model import Line, QuestionInfo, QuestionResult, RubricInfo, SubmissionResult
 from grader.reports import stats, svg
 from grader.reports.mathml import render_text
 
@@ -41,7 +41,7 @@ def environment() -> Environment:
     )
     env.filters["fmt"] = svg.fmt
     env.filters["math"] = render_text
-    env.filters["page"] = page_href
+    env.filters["page"] = page_name
     return env
 
 
@@ -51,12 +51,6 @@ def stylesheet() -> tuple[Markup, Markup]:
     css = files("grader").joinpath("templates/report.css").read_text(encoding="utf-8")
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     return Markup(css), Markup(f"'sha256-{digest}'")
-
-
-def page_href(submission_id: str) -> str:
-    """The file name of a submission's page; 'index' would overwrite the class report, so it gets 'index_'."""
-    name = "index_" if submission_id == "index" else submission_id
-    return quote(name, safe="") + ".html"
 
 
 @dataclass(frozen=True)
@@ -112,16 +106,11 @@ def answer_rows(question: QuestionResult, visible_items: Sequence[Any]) -> list[
     return rows
 
 
-def _reference(question: Any) -> Markup | None:
-    """The question's model answer (an author template filled with solver references)."""
-    source = getattr(question.spec, "reference_text", None)
-    if not source:
+def _reference(question: QuestionInfo) -> Markup | None:
+    """The question's model answer (the rubric's template, filled with the computed references)."""
+    if not question.reference:
         return None
-    try:
-        text = render_feedback(source, Outcome.CORRECT, {"refs": question.refs})
-    except TemplateError as exc:
-        text = f"(the reference text could not be rendered: {exc})"
-    return Markup("<br>").join(render_text(line) for line in text.splitlines())
+    return Markup("<br>").join(render_text(line) for line in question.reference.splitlines())
 
 
 @dataclass(frozen=True)
@@ -129,23 +118,25 @@ class QuestionView:
     result: QuestionResult
     title: str
     items: list[Any]
+    flags: list[str]
     rows: list[AnswerRow]
     lines_shown: frozenset[int]
     reference: Markup | None
     show_expected: bool
 
 
-def _question_view(rubric_question: Any | None, result: QuestionResult, audience: Audience) -> QuestionView:
+def _question_view(info: QuestionInfo | None, result: QuestionResult, audience: Audience) -> QuestionView:
     items = [item for item in result.items if audience == "ta" or not item.hidden]
-    allowed = audience == "ta" or bool(rubric_question and rubric_question.spec.show_references_to_students)
+    allowed = audience == "ta" or bool(info and info.show_references_to_students)
     rows = answer_rows(result, items)
     return QuestionView(
         result=result,
-        title=result.title or (rubric_question.spec.title if rubric_question else result.id),
+        title=result.title or (info.title if info else result.id),
         items=items,
+        flags=[str(n) for n in for_audience(result.flags, audience)],
         rows=rows,
         lines_shown=frozenset(n for row in rows for n in row.numbers),
-        reference=_reference(rubric_question) if allowed and rubric_question is not None else None,
+        reference=_reference(info) if allowed and info is not None else None,
         show_expected=allowed,
     )
 
@@ -155,14 +146,16 @@ def _page(template: str, **context: Any) -> str:
     return environment().get_template(template).render(css=css, style_hash=style_hash, **context)
 
 
-def render_submission(rubric: Any, result: SubmissionResult, audience: Audience = "ta") -> str:
+def render_submission(info: RubricInfo, result: SubmissionResult, audience: Audience = "ta") -> str:
     """The HTML page of one submission for ``audience`` ('ta': everything; 'student': no hidden items)."""
     if audience not in ("ta", "student"):
         raise ValueError(f"audience must be 'ta' or 'student', not {audience!r}")
-    by_id = {q.id: q for q in rubric.questions}
+    by_id = {q.id: q for q in info.questions}
     questions = [_question_view(by_id.get(q.id), q, audience) for q in result.questions]
     bars = svg.score_bars([svg.Bar(q.id, q.score, q.max) for q in result.questions], f"score per question of {result.id}")
-    return _page("submission.j2", exam=rubric.exam, result=result, questions=questions, bars=bars, audience=audience)
+    unplaced = [AnswerRow((line.number,), render_text(line.text), ()) for line in result.unplaced]
+    return _page("submission.j2", exam=info, result=result, questions=questions, bars=bars, audience=audience,
+                 sheet_flags=[str(n) for n in for_audience(result.flags, audience)], unplaced=unplaced)
 
 
 @dataclass(frozen=True)
@@ -172,17 +165,17 @@ class StudentRow:
     flagged: int
 
 
-def _student_row(rubric: Any, result: SubmissionResult) -> StudentRow:
+def _student_row(info: RubricInfo, result: SubmissionResult) -> StudentRow:
     by_id = {q.id: q.score for q in result.questions}
-    return StudentRow(result, [by_id.get(q.id) for q in rubric.questions], sum(1 for q in result.questions if q.flags))
+    return StudentRow(result, [by_id.get(q.id) for q in info.questions], sum(1 for q in result.questions if needs_review(q.flags)))
 
 
-def render_class(rubric: Any, results: Sequence[SubmissionResult]) -> str:
+def render_class(info: RubricInfo, results: Sequence[SubmissionResult]) -> str:
     """The class report: distribution, per-question spread, item analysis, review queue, answer groups."""
     graded = stats.graded(results)
     totals = [r.score for r in graded]
-    counts, edges = stats.histogram(totals, rubric.exam.total)
-    per_question = stats.question_stats(rubric, results)
+    counts, edges = stats.histogram(totals, info.total)
+    per_question = stats.question_stats(info, results)
     spread = svg.spread_bars(
         [svg.Spread(q.id, q.mean, q.sd, q.low, q.high, q.points) for q in per_question], "mean and spread per question"
     )
@@ -197,15 +190,15 @@ def render_class(rubric: Any, results: Sequence[SubmissionResult]) -> str:
     }
     return _page(
         "class.j2",
-        exam=rubric.exam,
-        questions=list(rubric.questions),
-        students=[_student_row(rubric, r) for r in results],
+        exam=info,
+        questions=list(info.questions),
+        students=[_student_row(info, r) for r in results],
         summary=summary,
         histogram=svg.histogram(counts, edges, "distribution of total scores"),
         per_question=per_question,
         spread=spread,
-        items=stats.item_analysis(rubric, results),
+        items=stats.item_analysis(info, results),
         queue=stats.review_queue(results),
-        groups=stats.answer_groups(rubric, results),
+        groups=stats.answer_groups(info, results),
         upper_lower_share=stats.UPPER_LOWER_SHARE,
     )

@@ -20,7 +20,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from grader.model import SubmissionResult
+from grader.flags import needs_review
+from grader.model import RubricInfo, SubmissionResult
 
 UPPER_LOWER_SHARE = 0.27
 
@@ -82,14 +83,14 @@ def _score_of(result: SubmissionResult, question_id: str) -> tuple[float, bool]:
     return 0.0, False
 
 
-def question_stats(rubric: Any, results: Sequence[SubmissionResult]) -> list[QuestionStats]:
+def question_stats(info: RubricInfo, results: Sequence[SubmissionResult]) -> list[QuestionStats]:
     rows = []
-    for question in rubric.questions:
+    for question in info.questions:
         scored = [_score_of(r, question.id) for r in graded(results)]
         scores = [score for score, _ in scored]
         rows.append(
             QuestionStats(
-                question.id, question.spec.title, question.spec.points, mean(scores), population_sd(scores),
+                question.id, question.title, question.points, mean(scores), population_sd(scores),
                 min(scores, default=0.0), max(scores, default=0.0), sum(1 for _, answered in scored if answered),
             )
         )
@@ -125,12 +126,12 @@ class ItemStats:
     discrimination: float | None
 
 
-def item_analysis(rubric: Any, results: Sequence[SubmissionResult]) -> list[ItemStats]:
+def item_analysis(info: RubricInfo, results: Sequence[SubmissionResult]) -> list[ItemStats]:
     population = graded(results)
     upper, lower = upper_lower_groups(population)
     rows = []
-    for question in rubric.questions:
-        for item in question.spec.items:
+    for question in info.questions:
+        for item in question.items:
             scores = [item_score(r, question.id, item.id) for r in population]
             difficulty = mean(scores) / item.points
             if upper:
@@ -170,7 +171,7 @@ class ItemAnswers:
     distinct: int
 
 
-def answer_groups(rubric: Any, results: Sequence[SubmissionResult], limit: int = 8) -> list[ItemAnswers]:
+def answer_groups(info: RubricInfo, results: Sequence[SubmissionResult], limit: int = 8) -> list[ItemAnswers]:
     """Per item, identical normalised answers (what the item found) with counts and scores, most common first."""
     found: dict[tuple[str, str], dict[str, AnswerGroup]] = defaultdict(dict)
     for result in graded(results):
@@ -184,8 +185,8 @@ def answer_groups(rubric: Any, results: Sequence[SubmissionResult], limit: int =
                 group.scores[item.score] += 1
                 group.submissions.append(result.id)
     sets = []
-    for question in rubric.questions:
-        for item in question.spec.items:
+    for question in info.questions:
+        for item in question.items:
             groups = found.get((question.id, item.id))
             if groups:
                 ordered = sorted(groups.values(), key=lambda g: (-g.count, g.answer))
@@ -197,7 +198,7 @@ def answer_groups(rubric: Any, results: Sequence[SubmissionResult], limit: int =
 class ReviewEntry:
     submission: str
     question: str | None  # None: the whole submission could not be graded
-    flags: tuple[str, ...]
+    flags: tuple[str, ...]  # what each flag says, for a TA
     score: float
     maximum: float
 
@@ -207,9 +208,11 @@ def review_queue(results: Sequence[SubmissionResult]) -> list[ReviewEntry]:
     queue = []
     for result in results:
         if result.status != "graded":
-            queue.append(ReviewEntry(result.id, None, ("error: " + (result.error or "unknown"),), 0.0, result.max))
+            queue.append(ReviewEntry(result.id, None, ("not graded: " + (result.error or "unknown error"),), 0.0, result.max))
             continue
+        if needs_review(result.flags):
+            queue.append(ReviewEntry(result.id, None, tuple(str(n) for n in result.flags), result.score, result.max))
         for question in result.questions:
-            if question.flags:
-                queue.append(ReviewEntry(result.id, question.id, question.flags, question.score, question.max))
+            if needs_review(question.flags):
+                queue.append(ReviewEntry(result.id, question.id, tuple(str(n) for n in question.flags), question.score, question.max))
     return queue

@@ -9,13 +9,16 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
+from jinja2 import TemplateError
 from pydantic import BaseModel, ValidationError
 
 from grader.errors import RubricError, SolverError
-from grader.feedback import template_problems
+from grader.feedback import render_feedback, template_problems
+from grader.model import ItemInfo, Outcome, QuestionInfo, RubricInfo
 from grader.rubric.schema import ExamSpec, ItemSpec, QuestionSpec
 from grader.rubric.yamlsource import Located, YamlSyntaxError, load_located
 from grader.solvers import get_solver, solver_names
@@ -31,6 +34,7 @@ class Item:
     qtype: QuestionType
     params: CheckParams
     line: int = 1  # where the item starts in its file, for messages about it
+    feedback_line: int = 1  # where its feedback is written
 
     @property
     def id(self) -> str:
@@ -59,6 +63,28 @@ class Rubric:
     @property
     def total(self) -> float:
         return self.exam.total
+
+    @cached_property
+    def info(self) -> RubricInfo:
+        """What the reports need of this rubric (stored in results.json)."""
+        return RubricInfo(self.exam.id, self.exam.title, self.exam.total, tuple(
+            QuestionInfo(
+                q.id, q.spec.title, q.spec.points,
+                tuple(ItemInfo(i.id, i.spec.points, i.spec.description, i.spec.hidden) for i in q.items),
+                reference_text(q.spec.reference_text, q.refs), q.spec.show_references_to_students,
+            )
+            for q in self.questions
+        ))
+
+
+def reference_text(source: str | None, refs: Mapping[str, Any]) -> str | None:
+    """A question's model answer: the author's template filled with the computed references."""
+    if not source:
+        return None
+    try:
+        return render_feedback(source, Outcome.CORRECT, {"refs": refs})
+    except TemplateError as exc:
+        return f"(the reference text could not be rendered: {exc})"
 
 
 def _key(loc: tuple[Any, ...]) -> str:
@@ -142,7 +168,7 @@ def _items(spec: QuestionSpec, exam: ExamSpec, refs: Mapping[str, Any], src: Loc
             problems.append((src.file, src.line_of(where + ("check",)), f"{_key(where + ('check',))}: {message}"))
         for message in template_problems(item.feedback):
             problems.append((src.file, src.line_of(where + ("feedback",)), f"{_key(where)}.{message}"))
-        items.append(Item(item, qtype, params, src.line_of(where)))
+        items.append(Item(item, qtype, params, src.line_of(where), src.line_of(where + ("feedback",))))
     return items
 
 

@@ -6,6 +6,11 @@ its options and unknown keys are rubric errors.
 
 The lifecycle of one item, run by ``grader.grading``:
 
+0. ``read(segment, params)`` (optional) reads the segment into whatever the type
+   works on (a table's rows, a derivation's claims). It is pure: the grading loop
+   memoises what it returns per sheet under ``(type, reading_key(params))``, so the
+   items of one question that share a reading do the work once, and hands it to
+   the item as ``ctx.reading``. No type writes into shared state.
 1. ``parse(ctx, params)`` reads what the student wrote in the question's segment.
    It returns ``Parsed`` (something to compare), ``Invalid`` (the student wrote an
    answer that cannot be read: a format problem, graded 0 and flagged, never
@@ -28,11 +33,12 @@ from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Hashable, Literal, Mapping, Union
 
 from pydantic import BaseModel, ConfigDict
 
+from grader.flags import Note
 from grader.model import Evidence, Outcome, Segment
 
 
@@ -42,25 +48,15 @@ class CheckParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-@dataclass
+@dataclass(frozen=True)
 class QuestionContext:
-    """What the items of one question see while one submission is graded.
-
-    ``cache`` lets items of the same question share work (the table that three
-    items grade is parsed once). ``flags`` and ``repairs`` collect reasons for a
-    human to look, reported on the question.
-    """
+    """What one item sees while one submission is graded: the question's segment, the
+    solver's references and what the item's type read from the segment (``read``)."""
 
     question_id: str
     segment: Segment
     refs: Mapping[str, Any]
-    cache: dict[str, Any] = field(default_factory=dict)
-    flags: list[str] = field(default_factory=list)
-    repairs: list[str] = field(default_factory=list)
-
-    def flag(self, flag: str) -> None:
-        if flag not in self.flags:
-            self.flags.append(flag)
+    reading: Any = None
 
     def ref(self, key: str) -> Any:
         try:
@@ -69,11 +65,16 @@ class QuestionContext:
             raise KeyError(f"reference {key!r} not produced by the question's solver") from None
 
 
+# A flag is a code of grader.flags.CATALOGUE, or a Note made with grader.flags.note (with detail).
+FlagLike = Union[str, Note]
+
+
 @dataclass(frozen=True)
 class Parsed:
     value: Any
     evidence: tuple[Evidence, ...] = ()
-    flags: tuple[str, ...] = ()
+    flags: tuple[FlagLike, ...] = ()
+    repairs: tuple[str, ...] = ()  # OCR repairs made while reading, in plain words
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ class Comparison:
     expected: str = ""
     detail: str = ""
     evidence: tuple[Evidence, ...] = ()
-    flags: tuple[str, ...] = ()
+    flags: tuple[FlagLike, ...] = ()
+    repairs: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.fraction <= 1.0:
@@ -111,6 +113,19 @@ class QuestionType(ABC):
     def check_params(self, params: CheckParams, refs: Mapping[str, Any]) -> list[str]:
         """Problems with an item's check given the solver's references (author errors)."""
         return []
+
+    def reading_key(self, params: CheckParams) -> Hashable | None:
+        """What ``read`` depends on besides the segment (None: this type reads nothing to share)."""
+        return None
+
+    def read(self, segment: Segment, params: CheckParams) -> Any:
+        """The segment read into what ``parse`` works on; pure, memoised by the grading loop."""
+        return None
+
+    def prepare(self, question_id: str, segment: Segment, refs: Mapping[str, Any], params: CheckParams) -> QuestionContext:
+        """The context of one item, its reading done here (for callers outside the grading loop)."""
+        reading = self.read(segment, params) if self.reading_key(params) is not None else None
+        return QuestionContext(question_id, segment, refs, reading)
 
     @abstractmethod
     def parse(self, ctx: QuestionContext, params: CheckParams) -> Parsed | Invalid | None: ...

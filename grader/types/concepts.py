@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from pydantic import Field, model_validator
 
-from grader.model import Evidence, Outcome
+from grader.model import Evidence, Outcome, Segment
 from grader.types.base import CheckParams, Comparison, Parsed, QuestionContext, QuestionType, SelfTest, register
 from grader.types.phrasing import Match, Token, content_words, find_phrasing, tokenize
 
@@ -64,12 +64,6 @@ class ConceptsParams(CheckParams):
         return not self.concepts
 
 
-def _tokens(ctx: QuestionContext) -> list[Token]:
-    key = "concepts:tokens"
-    if key not in ctx.cache:
-        ctx.cache[key] = tokenize(ctx.segment.lines)
-    return ctx.cache[key]
-
 
 def _best(tokens: list[Token], phrasings: list[str], params: ConceptsParams, tight: bool = False) -> Match | None:
     """The best asserted match of any phrasing, else the best negated one, else None.
@@ -98,8 +92,14 @@ class ConceptsType(QuestionType):
     name = "concepts"
     Params = ConceptsParams
 
+    def reading_key(self, params: ConceptsParams) -> str:
+        return "tokens"
+
+    def read(self, segment: Segment, params: ConceptsParams) -> list[Token]:
+        return tokenize(segment.lines)
+
     def parse(self, ctx: QuestionContext, params: ConceptsParams) -> Parsed | None:
-        tokens = _tokens(ctx)
+        tokens = ctx.reading
         if not tokens:
             return None
         found = {c.id: _best(tokens, c.phrasings, params) for c in params.concepts}

@@ -23,6 +23,8 @@ Two parts an item can check (``part:``):
 
 from __future__ import annotations
 
+import json
+
 import re
 
 from dataclasses import dataclass
@@ -33,7 +35,7 @@ from typing import Any, Literal, Mapping
 from pydantic import Field
 
 from grader.mathtext.arithmetic import check_arithmetic
-from grader.model import Evidence, Outcome
+from grader.model import Evidence, Outcome, Segment
 from grader.solvers.boxes import FORMATS, BoxError, Format, from_corners, iou, l2_squared, sqrt_text, to_corners
 from grader.types.base import CheckParams, Comparison, Parsed, QuestionContext, QuestionType, SelfTest, register
 from grader.types.box_reading import METRIC_PATTERNS, Stated, WrittenBox, read_boxes, stated_format, stated_values
@@ -125,11 +127,6 @@ def best_reading(ctx: QuestionContext, params: ConstructionParams) -> tuple[Read
     return None if best is None else (best[1], best[2])
 
 
-def _stated(ctx: QuestionContext, params: ConstructionParams) -> list[Stated]:
-    key = f"construction:stated:{sorted(params.aliases.items())}"
-    if key not in ctx.cache:
-        ctx.cache[key] = stated_values(ctx.segment.lines, params.aliases)
-    return ctx.cache[key]
 
 
 def matches(stated: Stated, truth_value: Fraction, metric: str) -> tuple[bool, str]:
@@ -163,9 +160,15 @@ class ConstructionType(QuestionType):
             problems.append("the example construction needs two predictions")
         return problems
 
+    def reading_key(self, params: ConstructionParams) -> tuple:
+        return ("stated", json.dumps(params.aliases, sort_keys=True))  # what stated_values depends on
+
+    def read(self, segment: Segment, params: ConstructionParams) -> list[Stated]:
+        return stated_values(segment.lines, params.aliases)
+
     def parse(self, ctx: QuestionContext, params: ConstructionParams) -> Parsed | None:
         found = best_reading(ctx, params)
-        stated = _stated(ctx, params)
+        stated = ctx.reading
         steps = check_arithmetic(ctx.segment.lines) if params.part == "arithmetic" else []
         if found is None and not stated and not steps:
             return None

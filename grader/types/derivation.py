@@ -37,9 +37,10 @@ import sympy
 from pydantic import Field, model_validator
 
 from grader.errors import MathParseError
+from grader.flags import note
 from grader.mathtext.atoms import Partial
 from grader.mathtext.statements import split_statements
-from grader.model import Evidence, Outcome
+from grader.model import Evidence, Outcome, Segment
 from grader.reading.markdown import math_fragments
 from grader.solvers.rnn import RNNSample
 from grader.types.base import CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register
@@ -176,12 +177,10 @@ def _gradient(side: Any) -> tuple[int | sympy.Symbol | None, str] | None:
     return None
 
 
-def read_answer(ctx: QuestionContext) -> Reading:
-    """All claims of the segment, read once per question (``ctx.cache``); repeats judged once."""
-    if "derivation.reading" in ctx.cache:
-        return ctx.cache["derivation.reading"]
+def read_answer(segment: Segment) -> Reading:
+    """All claims of the segment (read once per sheet by the grading loop's memo); repeats judged once."""
     claims, unreadable, repairs, seen = [], [], [], set()
-    for fragment, latex in ((f, piece) for f in math_fragments(ctx.segment.lines) for piece in split_statements(f.latex)):
+    for fragment, latex in ((f, piece) for f in math_fragments(segment.lines) for piece in split_statements(f.latex)):
         key = " ".join(latex.split())
         if not key or key in seen:
             continue
@@ -206,9 +205,7 @@ def read_answer(ctx: QuestionContext) -> Reading:
             if _total_loss_decomposition(sides):
                 for p in PARAMETERS:
                     claims.append(Claim(fragment.line, latex, None, p, ("E=sum", sides), tuple(notes)))
-    reading = Reading(tuple(claims), tuple(unreadable), tuple(repairs))
-    ctx.cache["derivation.reading"] = reading
-    return reading
+    return Reading(tuple(claims), tuple(unreadable), tuple(repairs))
 
 
 def _total_loss_decomposition(sides: list[Any]) -> bool:
@@ -288,17 +285,20 @@ class DerivationType(QuestionType):
             problems.append(f"t: {params.t} is past the last step {refs[params.steps_reference]}")
         return problems
 
+    def reading_key(self, params: DerivationParams) -> str:
+        return "claims"
+
+    def read(self, segment: Segment, params: DerivationParams) -> Reading:
+        return read_answer(segment)
+
     def parse(self, ctx: QuestionContext, params: DerivationParams) -> Parsed | Invalid | None:
-        reading = read_answer(ctx)
-        for note in reading.repairs:
-            if note not in ctx.repairs:
-                ctx.repairs.append(note)
+        reading: Reading = ctx.reading
         claims = [c for c in reading.claims if c.parameter in params.parameters or params.part == "formula"]
         if not claims:
             if reading.unreadable:
                 return Invalid("the math of this answer could not be read", reading.unreadable[:3])
             return None
-        return Parsed(tuple(claims), tuple(dict.fromkeys(c.evidence() for c in claims)))
+        return Parsed(tuple(claims), tuple(dict.fromkeys(c.evidence() for c in claims)), repairs=reading.repairs)
 
     def compare(self, parsed: Parsed, ctx: QuestionContext, params: DerivationParams) -> Comparison:
         samples = ctx.ref(params.samples_reference)
@@ -318,13 +318,11 @@ class DerivationType(QuestionType):
             comparison = Comparison(**{**comparison.__dict__, "detail": detail})
         repaired = [n for j in judged for n in j.repairs if j.claim.evidence() in comparison.evidence]
         if repaired:
-            for note in repaired:
-                if note not in ctx.repairs:
-                    ctx.repairs.append(note)
-            flags = tuple(dict.fromkeys(comparison.flags + ("ocr-repaired",) + tuple(repaired)))
-            note = "(read with OCR repairs, please check: " + "; ".join(dict.fromkeys(repaired)) + ")"
-            detail = " ".join(filter(None, [comparison.detail, note]))
-            comparison = Comparison(**{**comparison.__dict__, "flags": flags, "detail": detail})
+            shown = "; ".join(dict.fromkeys(repaired))
+            flags = tuple(dict.fromkeys(comparison.flags + (note("ocr-repaired", shown),)))
+            detail = " ".join(filter(None, [comparison.detail, f"(read with OCR repairs, please check: {shown})"]))
+            comparison = Comparison(**{**comparison.__dict__, "flags": flags, "detail": detail,
+                                       "repairs": tuple(dict.fromkeys(repaired))})
         return comparison
 
     # decomposition ------------------------------------------------------------------------

@@ -12,7 +12,9 @@ Comparison, cheapest first:
    every name, index and ∂A/∂B atom gets a value from a seeded RNG, so both sides
    see the same values; different values at a point decide "not equal";
 3. when evaluation cannot decide (a sum with symbolic bounds, ...), a bounded
-   ``simplify`` under ``run_limited``; past its budget the item is flagged.
+   ``simplify`` under ``run_limited``. Past a time limit (reading or simplifying)
+   ``BudgetExceeded`` goes up to the grading loop: the item is "not graded: time
+   limit", never "unreadable" or "wrong", and it is graded again on the next run.
 
 Modes: ``equal``; ``up_to_constant`` (``constant: factor`` — a nonzero constant
 multiple, e.g. a loss halved — or ``constant: term`` — plus a constant);
@@ -26,7 +28,8 @@ from typing import Any, Literal, Mapping
 import sympy
 from pydantic import Field, model_validator
 
-from grader.errors import BudgetExceeded, MathParseError
+from grader.errors import MathParseError
+from grader.flags import Note, note
 from grader.limits import run_limited
 from grader.mathtext.evaluate import Undecided, relation_at_points
 from grader.mathtext.latex import Statement, read_math, settle
@@ -94,10 +97,7 @@ def _verdict(student: sympy.Expr, expected: sympy.Expr, params: ExpressionParams
     except Undecided:
         pass
     difference = a - b if relation != "factor" else a / b
-    try:
-        simplified = run_limited(sympy.simplify, difference, seconds=params.simplify_seconds)
-    except BudgetExceeded:
-        return None, "simplify ran out of time"
+    simplified = run_limited(sympy.simplify, difference, seconds=params.simplify_seconds)
     decided = simplified == 0 if relation == "equal" else not (simplified.free_symbols or simplified.atoms(
         sympy.Function, sympy.Indexed))
     return bool(decided), "simplified"
@@ -127,7 +127,7 @@ class ExpressionType(QuestionType):
             evidence = Evidence(fragment.line, fragment.latex)
             try:
                 statement = run_limited(read_math, fragment.latex, seconds=params.parse_seconds)
-            except (MathParseError, BudgetExceeded) as exc:
+            except MathParseError as exc:
                 unreadable.append((evidence, str(exc)))
                 continue
             names: list[str] = []
@@ -149,16 +149,16 @@ class ExpressionType(QuestionType):
             verdict, how = _verdict(student, expected, params)
             if verdict:
                 return Comparison(1.0, Outcome.CORRECT, found=evidence.text, expected=shown, detail=how,
-                                  evidence=(evidence,), flags=names)
+                                  evidence=(evidence,), flags=_repaired(names), repairs=names)
             if verdict is None and undecided is None:
                 undecided = (evidence, how, names)
         if undecided is not None:
             evidence, how, names = undecided
             return Comparison(0.0, Outcome.INCORRECT, found=evidence.text, expected=shown, detail=how,
-                              evidence=(evidence,), flags=names + ("expression-undecided",))
+                              evidence=(evidence,), flags=_repaired(names) + ("expression-undecided",), repairs=names)
         evidence, _, names = parsed.value[-1]
         return Comparison(0.0, Outcome.INCORRECT, found=evidence.text, expected=shown,
-                          detail="not equal to the reference", evidence=(evidence,), flags=names)
+                          detail="not equal to the reference", evidence=(evidence,), flags=_repaired(names), repairs=names)
 
     def self_test(self, params: ExpressionParams, refs: Mapping[str, Any]) -> list[SelfTest]:
         expected = reference_expr(params, refs)
@@ -174,6 +174,10 @@ class ExpressionType(QuestionType):
             SelfTest("incorrect", f"$${prefix}{to_latex(wrong)}$$", "the reference plus a perturbation"),
             SelfTest("invalid", f"$${prefix}\\frac{{1}}{{$$", "unreadable formula"),
         ]
+
+
+def _repaired(names: tuple[str, ...]) -> tuple[Note, ...]:
+    return (note("ocr-repaired", "; ".join(names)),) if names else ()
 
 
 def to_latex_or_str(expr: sympy.Basic) -> str:

@@ -32,7 +32,7 @@ from typing import Any, Literal, Mapping, Sequence
 
 from pydantic import Field
 
-from grader.model import Evidence, Line, Outcome
+from grader.model import Evidence, Line, Outcome, Segment
 from grader.numbers import Number, Tolerance, as_fraction, close_enough, decimal_places_for, decimal_text, find_numbers, just_outside, parse_number
 from grader.reading.markdown import tables
 from grader.types.base import CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register
@@ -359,10 +359,14 @@ class MatrixType(QuestionType):
                 problems.append(f"reference {key!r} is {len(target)}×{len(target[0])}, not {params.shape[0]}×{params.shape[1]}")
         return problems
 
+    def reading_key(self, params: MatrixParams) -> str:
+        return "matrices"  # items of one question read the answer once
+
+    def read(self, segment: Segment, params: MatrixParams) -> Reading:
+        return read_matrices(segment.lines)
+
     def parse(self, ctx: QuestionContext, params: MatrixParams) -> Parsed | Invalid | None:
-        if "matrix.reading" not in ctx.cache:  # items of one question read the answer once
-            ctx.cache["matrix.reading"] = read_matrices(ctx.segment.lines)
-        reading: Reading = ctx.cache["matrix.reading"]
+        reading: Reading = ctx.reading
         references = [ctx.ref(key) for key in [params.reference] + [c.reference for c in params.conventions]]
         if any(_oriented(c, ref) is not None for c in reading.candidates for ref in references):
             return Parsed(reading)

@@ -27,7 +27,7 @@ from typing import Any, Literal, Mapping, Sequence
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz
 
-from grader.model import Evidence, Line, Outcome
+from grader.model import Evidence, Line, Outcome, Segment
 from grader.numbers import Number, Tolerance, as_fraction, close_enough, decimal_places_for, decimal_text, find_numbers, just_outside
 from grader.solvers.retrieval import AP_METHODS
 from grader.types.base import CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register
@@ -90,12 +90,10 @@ def show(value: Fraction) -> str:
     return f"{value} ≈ {decimal_text(value, 4)}"
 
 
-# --- reading, shared by the items of one question through ctx.cache ----------------------
+# --- reading, shared by the items of one question through the grading loop's memo ---------
 
 def student_table(ctx: QuestionContext) -> StudentTable | None:
-    if "table.rows" not in ctx.cache:
-        ctx.cache["table.rows"] = read_table(ctx.segment.lines)
-    return ctx.cache["table.rows"]
+    return ctx.reading
 
 
 def final_value(ctx: QuestionContext) -> tuple[Number, Line] | None:
@@ -143,6 +141,12 @@ class TableType(QuestionType):
         return problems
 
     # parse -------------------------------------------------------------------------------
+    def reading_key(self, params: TableParams) -> str:
+        return "rows"
+
+    def read(self, segment: Segment, params: TableParams) -> StudentTable | None:
+        return read_table(segment.lines)
+
     def parse(self, ctx: QuestionContext, params: TableParams) -> Parsed | Invalid | None:
         if params.part == "final":
             found = final_value(ctx)

@@ -28,7 +28,7 @@ def test_real_sheet(cues):
         "q6": ((128, 134),),
     }
     assert [line.number for line in result.unassigned] == [1, 126]  # name header, "turn" (page furniture)
-    flags = {q: s.flags for q, s in result.segments.items()}
+    flags = {q: s.flag_codes for q, s in result.segments.items()}
     assert flags["q1"] == (LABEL_INFERRED, REPEATED_LINES)  # no label; lines 9-37 repeat line 7
     assert result.repeats == {"q1": 15}
     assert flags["q4"] == (LABEL_INFERRED,)  # "54." for 4
@@ -108,7 +108,7 @@ def test_garbled_label_needs_to_be_next_or_on_topic(cues):
     assert spans(segment(read_text("3. AP\n55. said nothing"), cues)) == {"q3": ((1, 2),)}
     on_topic = segment(read_text("3. AP\n55. the IoU of the box"), cues)
     assert spans(on_topic) == {"q3": ((1, 1),), "q5": ((2, 2),)}
-    assert on_topic.segments["q5"].flags == (LABEL_INFERRED,)
+    assert on_topic.segments["q5"].flag_codes == (LABEL_INFERRED,)
 
 
 def test_unlabelled_answers_go_by_content(cues):
@@ -123,7 +123,7 @@ def test_unlabelled_answers_go_by_content(cues):
     ])
     result = segment(read_text(text), cues)
     assert spans(result) == {"q3": ((2, 3),), "q1": ((4, 4),), "q6": ((5, 7),)}
-    assert result.segments["q3"].flags == result.segments["q6"].flags == (LABEL_INFERRED,)
+    assert result.segments["q3"].flag_codes == result.segments["q6"].flag_codes == (LABEL_INFERRED,)
     assert result.segments["q1"].flags == ()
     assert [line.number for line in result.unassigned] == [1]
 

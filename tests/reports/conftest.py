@@ -1,8 +1,7 @@
-"""Fixtures of the report tests: rubric-like objects and results built directly.
+"""Fixtures of the report tests: rubric information and results built directly.
 
-The reports read only a few attributes of a rubric (exam id/title/total; per question
-id, spec.title/points/items/reference_text/show_references_to_students, refs), so a
-SimpleNamespace stands in for it and the tests do not depend on the bundled rubric.
+The reports read a ``RubricInfo`` (what results.json stores of a rubric), so the
+tests build one and do not depend on the bundled rubric.
 """
 
 from __future__ import annotations
@@ -15,31 +14,28 @@ from types import SimpleNamespace
 
 import pytest
 
-from grader.model import Evidence, ItemResult, Line, Outcome, QuestionResult, SubmissionResult
+from grader.flags import Note, note
+from grader.model import Evidence, ItemInfo, ItemResult, Line, Outcome, QuestionInfo, QuestionResult, RubricInfo, SubmissionResult
+from grader.rubric.loader import reference_text as render_reference
 
 GOLDEN = Path(__file__).parent / "golden"
 REGENERATE = os.environ.get("REGENERATE_GOLDEN") == "1"
 
 
 def item_spec(id, points, description="", hidden=False):
-    return SimpleNamespace(id=id, points=points, description=description or f"checks {id}", hidden=hidden)
+    return ItemInfo(id, points, description or f"checks {id}", hidden)
 
 
 def question(id, title, points, items, reference_text=None, show_refs=False, refs=None):
-    spec = SimpleNamespace(
-        id=id, title=title, points=points, items=items,
-        reference_text=reference_text, show_references_to_students=show_refs,
-    )
-    return SimpleNamespace(id=id, spec=spec, refs=refs or {})
+    return QuestionInfo(id, title, points, tuple(items), render_reference(reference_text, refs or {}), show_refs)
 
 
 def rubric(questions, exam_id="demo", title="Demo exam"):
-    total = sum(q.spec.points for q in questions)
-    return SimpleNamespace(exam=SimpleNamespace(id=exam_id, title=title, total=total), questions=tuple(questions), total=total)
+    return RubricInfo(exam_id, title, sum(q.points for q in questions), tuple(questions))
 
 
 def item(id, score, maximum, outcome=Outcome.CORRECT, feedback="", evidence=(), hidden=False, expected="", found=""):
-    return ItemResult(id, score, maximum, outcome, feedback, tuple(evidence), hidden, expected, found)
+    return ItemResult(id, score, maximum, outcome, found, expected, feedback, tuple(evidence), hidden=hidden)
 
 
 def submission(id, questions, status="graded", error=None, maximum=None):
@@ -73,7 +69,7 @@ def demo_rubric():
 @pytest.fixture
 def rich_result():
     q1 = QuestionResult(
-        "q1", "Average precision", 3.0, 4.0, ((10, 13),), ("ocr-suspect",),
+        "q1", "Average precision", 3.0, 4.0, ((10, 13),), (note("ocr-suspect", item="final-ap"),),
         (
             item("final-ap", 3.0, 3.0, feedback="Right: AP = 0.752.", evidence=[Evidence(12, "AP = 0.752")], found="0.752", expected="0.752"),
             item("method", 0.0, 1.0, Outcome.MISSING, feedback="No recall points listed.", hidden=True),
@@ -102,7 +98,7 @@ HOSTILE = ("<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "{{ 7*7 
 def hostile_result():
     answer = lines(*((30 + i, text) for i, text in enumerate(HOSTILE)))
     q1 = QuestionResult(
-        "q1", "Average precision", 0.0, 4.0, ((30, 30 + len(HOSTILE) - 1),), ("<b>flag</b>",),
+        "q1", "Average precision", 0.0, 4.0, ((30, 30 + len(HOSTILE) - 1),), (Note("ocr-suspect", "<b>flag</b>"),),
         (item("final-ap", 0.0, 3.0, Outcome.INCORRECT, feedback="You wrote <script>alert(6)</script> {{ 7*7 }}",
               evidence=[Evidence(30, HOSTILE[0]), Evidence(31, HOSTILE[1])], found="<img src=x onerror=alert(7)>"),
          item("method", 0.0, 1.0, Outcome.MISSING, hidden=True)),
@@ -114,7 +110,8 @@ def hostile_result():
 
 @pytest.fixture
 def error_result():
-    return SubmissionResult("broken", "subs/broken.pdf", "error", "not a text file: <binary>", 0.0, 6.0, ())
+    return SubmissionResult("broken", "subs/broken.pdf", "error", "not a text file: <binary>", 0.0, 6.0, (),
+                            (note("unreadable-file", "<binary>"),))
 
 
 # --- HTML structure, for golden files -----------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.reports import write_reports
+from grader.publish import publish
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium installed (apt-get install chromium) to open the pages")
@@ -99,7 +99,7 @@ def site(tmp_path_factory):
 
 @pytest.fixture
 def pages(site, demo_rubric, rich_result, hostile_result, error_result):
-    write_reports(demo_rubric, [rich_result, hostile_result, error_result], site)
+    publish(demo_rubric, "0" * 64, [rich_result, hostile_result, error_result], site, write_json=False)
     return site
 
 

@@ -6,11 +6,15 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from grader.pipeline import collect_submissions, grade_all
-from grader.reports import write_reports
+from click.testing import CliRunner
+
+from grader.cli import main
+from grader.inputs import page_name
+from grader.publish import read_results
 from grader.rubric.loader import load_rubric
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,23 +25,23 @@ RUBRIC = Path(os.environ.get("REPORTS_TEST_RUBRIC", ROOT / "rubrics" / "dl-exam"
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     rubric = load_rubric(RUBRIC)
-    submissions = collect_submissions([ROOT / "submissions" / "dl-exam"])
-    results = list(grade_all(rubric, submissions))
     out = tmp_path_factory.mktemp("reports")
-    written = write_reports(rubric, results, out, export="moodle")
-    return rubric, results, out, written
+    run = CliRunner().invoke(main, ["grade", str(RUBRIC), str(ROOT / "submissions" / "dl-exam"), "-o", str(out), "--export", "moodle"])
+    assert run.exit_code == 0, run.output
+    _, _, records = read_results(out / "results.json")
+    results = [SimpleNamespace(**r) for r in records]
+    return rubric, results, out
 
 
 def test_index_and_one_page_per_submission(graded):
-    _, results, out, written = graded
-    expected = {"index.html", "gradebook-moodle.csv", *(f"{r.id}.html" for r in results)}
-    assert {p.name for p in written} == expected
+    _, results, out = graded
+    expected = {"index.html", "gradebook-moodle.csv", "results.json", "grades.csv", *(page_name(r.id) for r in results)}
     assert {p.name for p in out.iterdir()} == expected
     assert len(results) >= 4
 
 
 def test_every_question_has_a_section_on_every_graded_page(graded):
-    rubric, results, out, _ = graded
+    rubric, results, out = graded
     for result in results:
         html = (out / f"{result.id}.html").read_text(encoding="utf-8")
         if result.status == "graded":
@@ -46,7 +50,7 @@ def test_every_question_has_a_section_on_every_graded_page(graded):
 
 
 def test_the_real_sheet_page_renders_its_math_and_loads_nothing(graded):
-    _, _, out, _ = graded
+    _, _, out = graded
     html = (out / "cs17btech11037.html").read_text(encoding="utf-8")
     assert html.count("<math") >= 5
     assert not re.search(r"https?://", html)
@@ -54,7 +58,7 @@ def test_the_real_sheet_page_renders_its_math_and_loads_nothing(graded):
 
 
 def test_the_class_report_links_every_submission(graded):
-    _, results, out, _ = graded
+    _, results, out = graded
     index = (out / "index.html").read_text(encoding="utf-8")
     for result in results:
         assert f'href="{result.id}.html"' in index

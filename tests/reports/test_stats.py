@@ -27,6 +27,7 @@ import math
 
 import pytest
 
+from grader.flags import note
 from grader.model import Outcome, QuestionResult, SubmissionResult
 from grader.reports import stats
 
@@ -45,7 +46,7 @@ def small_class(build):
     ])
     results = []
     for sid, (a, b, d, c) in SCORES.items():
-        q1 = QuestionResult("q1", "First", min(max(a + b + d, 0), 3), 3.0, ((1, 2),), ("ocr-suspect",) if sid == "s4" else (),
+        q1 = QuestionResult("q1", "First", min(max(a + b + d, 0), 3), 3.0, ((1, 2),), (note("ocr-suspect"),) if sid == "s4" else (),
                             (build.item("a", a, 2), build.item("b", b, 1), build.item("d", d, 0.0, Outcome.INCORRECT if d else Outcome.CORRECT)))
         q2 = QuestionResult("q2", "Second", c, 2.0, ((3, 3),) if FOUND_C[sid] else (), (),
                             (build.item("c", c, 2, found=FOUND_C[sid]),))
@@ -128,8 +129,8 @@ def test_review_queue_lists_flags_and_errors(small_class):
     _, results = small_class
     queue = stats.review_queue(results)
     assert [(e.submission, e.question, e.flags) for e in queue] == [
-        ("s4", "q1", ("ocr-suspect",)),
-        ("s8", None, ("error: binary file",)),
+        ("s4", "q1", ("some values look damaged by the scan",)),
+        ("s8", None, ("not graded: binary file",)),
     ]
 
 

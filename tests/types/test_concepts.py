@@ -8,7 +8,6 @@ from pydantic import ValidationError
 from grader.model import Line, Outcome, Segment
 from grader.rubric.schema import QuestionSpec
 from grader.types import get_type
-from grader.types.base import QuestionContext
 from grader.types.phrasing import find_phrasing, similarity, tokenize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +26,7 @@ def question(qid: str) -> QuestionSpec:
 
 def grade_item(check: dict, segment: Segment):
     params = CONCEPTS.Params.model_validate(check)
-    ctx = QuestionContext(segment.question_id, segment, {})
+    ctx = CONCEPTS.prepare(segment.question_id, segment, {}, params)
     parsed = CONCEPTS.parse(ctx, params)
     return None if parsed is None else CONCEPTS.compare(parsed, ctx, params)
 

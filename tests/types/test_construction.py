@@ -60,8 +60,8 @@ def test_the_exam_example_earns_full_marks(q5):
 
 def test_an_unlabelled_ground_truth_is_assumed_and_flagged(q5):
     result, _ = grade(q5, UNLABELLED)
-    assert "ground-truth-assumed" in result.flags
-    assert "format-assumed" not in result.flags  # "as corners" states it
+    assert "ground-truth-assumed" in result.flag_codes
+    assert "format-assumed" not in result.flag_codes  # "as corners" states it
 
 
 def test_a_false_equality_claim_earns_at_most_half(q5):
@@ -80,7 +80,7 @@ def test_equal_iou_does_not_show_the_claim(q5):
 
 def test_the_real_sheet_is_partial_and_flagged_for_a_ta(q5, sheet_lines):
     result, items = grade(q5, sheet_lines("q5", 120, 124))
-    assert "construction-uncertain" in result.flags
+    assert "construction-uncertain" in result.flag_codes
     assert items["construction"].outcome is Outcome.PARTIAL
     assert 0 < items["arithmetic"].score < 1  # 9/31 = 0.29 holds; "(10-8)^2 + (4-10)^2 = 25" does not
     assert items["implication"].score == 1  # L2 blind to how boxes lie; no IoU-based loss named

@@ -7,7 +7,7 @@ import pytest
 import sympy
 
 from grader.model import Outcome, Segment
-from grader.types.base import Invalid, Parsed, QuestionContext, get_type
+from grader.types.base import Invalid, Parsed, get_type
 
 TYPE = get_type("expression")
 Params = TYPE.Params
@@ -17,7 +17,7 @@ REF = r"\left(O_3 - \hat{O}_3\right) H_3"
 
 def grade(text: str, refs=None, **params):
     params = Params(**params)
-    ctx = QuestionContext("q", Segment.from_text("q", text), refs or {})
+    ctx = TYPE.prepare("q", Segment.from_text("q", text), refs or {}, params)
     parsed = TYPE.parse(ctx, params)
     if not isinstance(parsed, Parsed):
         return parsed
@@ -102,7 +102,8 @@ def test_repairs_are_flagged():
                  r"\frac{\partial H_k}{\partial W} \prod_{j=k+1}^{3} \frac{\partial H_j}{\partial H_{j-1}}")
     result = grade(text, latex=reference, lhs=r"\frac{\partial E_3}{\partial W}", repair=True)
     assert result.outcome == Outcome.CORRECT
-    assert set(result.flags) == {"kappa-as-k", "subscript-E34-as-E3", "product-from-frac-1-over-1"}
+    assert set(result.repairs) == {"kappa-as-k", "subscript-E34-as-E3", "product-from-frac-1-over-1"}
+    assert [n.code for n in result.flags] == ["ocr-repaired"]
     assert grade(text, latex=reference, lhs=r"\frac{\partial E_3}{\partial W}").outcome == Outcome.INCORRECT
 
 
@@ -116,7 +117,7 @@ def test_repairs_are_flagged():
 def test_self_tests_get_their_labels(params):
     params = Params(**params)
     for case in TYPE.self_test(params, {}):
-        ctx = QuestionContext("q", Segment.from_text("q", case.text), {})
+        ctx = TYPE.prepare("q", Segment.from_text("q", case.text), {}, params)
         parsed = TYPE.parse(ctx, params)
         if case.label == "invalid":
             assert isinstance(parsed, Invalid) or parsed is None

@@ -12,7 +12,7 @@ from grader.model import Line, Outcome, Segment
 from grader.selftest import self_test
 from grader.solvers import get_solver
 from grader.types import get_type
-from grader.types.base import Invalid, QuestionContext
+from grader.types.base import Invalid
 from grader.types.matrix import MatrixParams, bmatrix, read_matrices
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +38,7 @@ def grade(question, text: str | Segment):
 
 def run(text: str, **check):
     params = MatrixParams(**{"reference": "transposed", **check})
-    ctx = QuestionContext("q6", Segment.from_text("q6", text), REFS)
+    ctx = MATRIX.prepare("q6", Segment.from_text("q6", text), REFS, params)
     parsed = MATRIX.parse(ctx, params)
     if parsed is None or isinstance(parsed, Invalid):
         return parsed
@@ -173,7 +173,7 @@ def test_fractions_and_signs_in_entries(text):
 def test_self_tests_come_out_as_labelled(reference):
     params = MatrixParams(reference=reference)
     for test in MATRIX.self_test(params, REFS):
-        ctx = QuestionContext("q6", Segment.from_text("q6", test.text), REFS)
+        ctx = MATRIX.prepare("q6", Segment.from_text("q6", test.text), REFS, params)
         parsed = MATRIX.parse(ctx, params)
         if test.label == "invalid":
             assert isinstance(parsed, Invalid), test.text

@@ -6,7 +6,7 @@ from pydantic import ValidationError
 
 from grader.model import Line, Outcome, Segment
 from grader.types import get_type
-from grader.types.base import Invalid, QuestionContext
+from grader.types.base import Invalid
 
 SHEET = Path(__file__).resolve().parents[2] / "submissions" / "dl-exam" / "cs17btech11037.md"
 REFS = {"ap_11pt": F(58, 77), "ap_all_point": F(51, 70), "ap_non_interpolated": F(5, 7), "ranks": (1, 2, 3)}
@@ -28,7 +28,7 @@ def grade(text_or_segment, check, refs=REFS):
     params = NUMERIC.Params.model_validate(check)
     assert NUMERIC.check_params(params, refs) == []
     segment = text_or_segment if isinstance(text_or_segment, Segment) else Segment.from_text("q", text_or_segment)
-    ctx = QuestionContext("q", segment, refs)
+    ctx = NUMERIC.prepare("q", segment, refs, params)
     parsed = NUMERIC.parse(ctx, params)
     if parsed is None or isinstance(parsed, Invalid):
         return parsed

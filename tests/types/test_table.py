@@ -14,7 +14,6 @@ from grader.rubric.loader import load_rubric
 from grader.selftest import self_test
 from grader.solvers import get_solver
 from grader.types import get_type
-from grader.types.base import QuestionContext
 from grader.types.table import TableParams, _table_text, final_value
 from grader.types.table_cells import judge
 from grader.types.table_rows import make_cell, read_table
@@ -61,7 +60,7 @@ def test_real_sheet_earns_full_marks_with_ocr_flag(q3):
     assert {i: it.score for i, it in items.items()} == {
         "precision-column": 2.5, "recall-column": 1.5, "interpolation-rule": 1.0, "ap-method": 1.0, "final-ap": 2.0}
     assert result.score == 8
-    assert "ocr-suspect" in result.flags
+    assert "ocr-suspect" in result.flag_codes
     # 0.752 is the 11-point AP of the sheet's own rounded rows: (5·1 + 4·0.57 + 2·0.5)/11 = 8.28/11, truncated
     assert "207/275" in items["ap-method"].feedback
     assert items["final-ap"].evidence[0].line == 109
@@ -98,7 +97,7 @@ def test_final_values_on_a_correct_table(q3, final, scores, total):
     result, items = grade(question, answer(final))
     assert {k: items[k].score for k in scores} == scores
     assert result.score == total
-    assert "ocr-suspect" not in result.flags
+    assert "ocr-suspect" not in result.flag_codes
 
 
 def test_error_carried_forward_earns_the_method_marks(q3):
@@ -175,7 +174,7 @@ def test_ocr_suspect_cell_is_not_credited_when_the_rest_of_the_row_is_wrong(q3):
     assert "rest of the row is wrong" in items["precision-column"].feedback
     precision[6], recall[6] = "47 = 0.57", "4/5"
     result, items = grade(q3[1], answer("0.753", _table_text(precision, recall, REFS["relevant"])))
-    assert items["precision-column"].score == 2.5 and "ocr-suspect" in result.flags
+    assert items["precision-column"].score == 2.5 and "ocr-suspect" in result.flag_codes
 
 
 def test_no_table_is_missing_and_an_unreadable_column_is_invalid(q3):
@@ -190,10 +189,10 @@ def test_no_table_is_missing_and_an_unreadable_column_is_invalid(q3):
 
 def test_final_value_skips_table_rows_and_numbers_outside_zero_one():
     text = answer("0.75 (11-point)") + "\nThe 11-point method averages 11 values."
-    ctx = QuestionContext("q3", Segment.from_text("q3", text), REFS)
+    ctx = get_type("table").prepare("q3", Segment.from_text("q3", text), REFS, TableParams.model_validate({"part": "final", "accept": [{"reference": "ap_11pt"}]}))
     number, line = final_value(ctx)
     assert number.value == Fraction(3, 4) and "Interpolated AP" in line.text
-    ctx = QuestionContext("q3", Segment.from_text("q3", TABLE + "\n0.729"), REFS)
+    ctx = get_type("table").prepare("q3", Segment.from_text("q3", TABLE + "\n0.729"), REFS, TableParams.model_validate({"part": "final", "accept": [{"reference": "ap_11pt"}]}))
     assert final_value(ctx)[0].value == Fraction("0.729")
 
 
@@ -232,17 +231,17 @@ def test_any_reference_table_grades_full_and_one_bad_row_costs_one_row(q3, relev
     ptype = get_type("table")
     params = TableParams.model_validate({"part": "column", "column": "precision"})
     table = _table_text(refs["precision"], refs["recall"], refs["relevant"])
-    ctx = QuestionContext("q", Segment.from_text("q", table), refs)
+    ctx = ptype.prepare("q", Segment.from_text("q", table), refs, params)
     assert ptype.compare(ptype.parse(ctx, params), ctx, params).fraction == 1
     bad = data.draw(st.integers(0, len(relevance) - 1))
     precision = list(refs["precision"])
     precision[bad] = str(precision[bad] + Fraction(1, 10)) if precision[bad] < Fraction(9, 10) else "0.05"
-    ctx = QuestionContext("q", Segment.from_text("q", _table_text(precision, refs["recall"], refs["relevant"])), refs)
+    ctx = ptype.prepare("q", Segment.from_text("q", _table_text(precision, refs["recall"], refs["relevant"])), refs, params)
     comparison = ptype.compare(ptype.parse(ctx, params), ctx, params)
     assert comparison.fraction == pytest.approx((len(relevance) - 1) / len(relevance))
     method = TableParams.model_validate({"part": "method", "methods": ["ap_11pt", "ap_all_point"]})
     text = f"{table}\nAP = {float(refs['ap_all_point']):.4f}"
-    ctx = QuestionContext("q", Segment.from_text("q", text), refs)
+    ctx = ptype.prepare("q", Segment.from_text("q", text), refs, method)
     assert ptype.compare(ptype.parse(ctx, method), ctx, method).outcome == Outcome.CORRECT
 
 
@@ -259,7 +258,7 @@ def test_every_part_grades_its_own_self_tests_as_labelled(check):
     tests = qtype.self_test(params, REFS)
     assert {t.label for t in tests} == {"correct", "incorrect", "invalid"}
     for test in tests:
-        ctx = QuestionContext("q3", Segment.from_text("q3", test.text), REFS)
+        ctx = qtype.prepare("q3", Segment.from_text("q3", test.text), REFS, params)
         parsed = qtype.parse(ctx, params)
         if test.label == "invalid":
             assert parsed is None or not hasattr(parsed, "value"), test.text
@@ -273,5 +272,5 @@ def test_final_part_credits_each_accepted_reference(final, credit):
     qtype = get_type("table")
     params = TableParams.model_validate({"part": "final", "rel_tol": 0.005, "accept": [
         {"reference": "ap_11pt"}, {"reference": "ap_all_point"}, {"reference": "ap_non_interpolated", "credit": 0.5}]})
-    ctx = QuestionContext("q3", Segment.from_text("q3", f"{TABLE}\nSo the AP is {final}"), REFS)
+    ctx = qtype.prepare("q3", Segment.from_text("q3", f"{TABLE}\nSo the AP is {final}"), REFS, params)
     assert qtype.compare(qtype.parse(ctx, params), ctx, params).fraction == credit
