@@ -127,8 +127,19 @@ class QuestionResult:
         return tuple(dict.fromkeys(n.code for n in self.flags))
 
 
+class Record:
+    """A stored record: JSON derived from its dataclass fields (see ``to_json``/``from_json`` below)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return to_json(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Any:
+        return from_json(cls, data)
+
+
 @dataclass(frozen=True)
-class SubmissionResult:
+class SubmissionResult(Record):
     id: str
     file: str
     status: str  # "graded" | "error"
@@ -138,13 +149,6 @@ class SubmissionResult:
     questions: tuple[QuestionResult, ...] = ()
     flags: tuple[Note, ...] = ()  # about the whole sheet: why it was not graded, unplaced text
     unplaced: tuple[Line, ...] = ()  # lines the segmenter could not place under any question
-
-    def to_json(self) -> dict[str, Any]:
-        return to_json(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "SubmissionResult":
-        return from_json(cls, data)
 
 
 @dataclass(frozen=True)
@@ -166,20 +170,13 @@ class QuestionInfo:
 
 
 @dataclass(frozen=True)
-class RubricInfo:
+class RubricInfo(Record):
     """What the reports need of a rubric; stored in results.json so it re-renders every report alone."""
 
     id: str
     title: str
     total: float
     questions: tuple[QuestionInfo, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return to_json(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "RubricInfo":
-        return from_json(cls, data)
 
 
 # --- JSON, derived from the fields ---------------------------------------------------------

@@ -238,3 +238,15 @@ def test_what_is_read_writes_back_to_the_same_tree(tokens):
         return
     for side in statement.sides:
         assert _same(read_math(to_latex(side)).expr, side)
+
+
+def test_a_bug_in_the_transformer_is_ours_not_unreadable_math(monkeypatch):
+    """Only the student's input makes MathParseError; our own failure must reach the grading loop as a fault."""
+    from grader.mathtext import latex
+
+    def broken(self, children):
+        raise ZeroDivisionError("a bug of ours")
+
+    monkeypatch.setattr(latex._Build, "frac", broken)
+    with pytest.raises(ZeroDivisionError):
+        latex.read_math(r"\frac{1}{2}")
