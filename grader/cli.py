@@ -145,7 +145,10 @@ def check(rubric: Path, file: Path, as_json: bool) -> None:
     from grader.output import dumps
 
     loaded = _load(rubric)
-    collection = collect([file])
+    try:
+        collection = collect([file])
+    except GraderError as exc:
+        raise click.UsageError(terminal_safe(str(exc))) from None
     if not collection.submissions:
         raise click.UsageError(f"{terminal_safe(str(file))}: {collection.skipped[0].reason if collection.skipped else 'not a file'}")
     submission = collection.submissions[0]
@@ -179,10 +182,19 @@ def _print_feedback(console: Console, result: SubmissionResult) -> None:
 @main.command()
 @_RUBRIC_ARG
 def validate(rubric: Path) -> None:
-    """Load RUBRIC, run its solvers and self-tests; print what is wrong as FILE:LINE: message."""
+    """Load RUBRIC, run its solvers and self-tests; print what is wrong as FILE:LINE: message.
+
+    Every reference a question computes (its compute: formulas) is printed first,
+    as "QUESTION: name = exact ≈ decimal"."""
     from grader.selftest import self_test
 
     loaded = _load(rubric)
+    if any(getattr(q.refs, "computed", None) for q in loaded.questions):
+        from grader.references import computed_lines
+
+        for question in loaded.questions:
+            for line in computed_lines(question.id, question.refs):
+                click.echo(terminal_safe(line))
     failures = self_test(loaded)
     for failure in failures:
         click.echo(f"{failure.file}:{failure.line}: {failure.message()}", err=True)

@@ -1,10 +1,13 @@
 """A batch with sheets built to be slow, on the bundled rubric: the batch finishes, the slow
-sheets are flagged or refused, and every other sheet is graded."""
+sheets are flagged or refused, every other sheet is graded, and the result does not depend
+on the number of workers."""
 
 import json
 import shutil
 import sys
 from pathlib import Path
+
+import pytest
 
 from click.testing import CliRunner
 
@@ -26,6 +29,7 @@ SLOW = {
 }
 
 
+@pytest.mark.slow
 def test_slow_sheets_are_flagged_or_refused_and_the_rest_graded(tmp_path):
     folder = tmp_path / "sheets"
     generate(folder, 20, seed=11)
@@ -44,3 +48,34 @@ def test_slow_sheets_are_flagged_or_refused_and_the_rest_graded(tmp_path):
             assert sheet["status"] == "error" or any(q["flags"] for q in sheet["questions"]), sid
         else:
             assert sheet["status"] == "graded", sid
+
+
+# Pathological sheets of issue 10's probe: each must be GRADED (not an error), the same way
+# by `check` and by a batch of any size (reading and segmenting are linear and bounded).
+PATHOLOGICAL = {
+    "hashes": "Synthetic\n" + ("#" * 40 + "\n") * 50 + "3. AP = 0.5\n",
+    "one-letter-lines": "a\n" * 999_000,
+    "markup-runs": "Synthetic\n" + "> " * 5000 + "\n" + "** " * 5000 + "\n" + "(" * 3000 + "\n3. AP = 0.5\n",
+}
+
+
+@pytest.mark.slow
+def test_pathological_sheets_are_graded_alike_by_any_number_of_workers(tmp_path):
+    folder = tmp_path / "sheets"
+    generate(folder, 6, seed=4)
+    real = (ROOT / "submissions" / "dl-exam" / "cs17btech11037.md").read_text(encoding="utf-8")
+    (folder / "real.md").write_text(real, encoding="utf-8")
+    (folder / "real-padded.md").write_text(real + "x\n" * 900_000, encoding="utf-8")
+    for name, text in PATHOLOGICAL.items():
+        (folder / f"{name}.md").write_text(text, encoding="utf-8")
+    outputs = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        result = CliRunner().invoke(main, ["grade", str(RUBRIC), str(folder), "-o", str(out), "--jobs", str(jobs)], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        outputs[jobs] = (out / "results.json").read_bytes()
+    assert outputs[1] == outputs[2]
+    data = {s["id"]: s for s in json.loads(outputs[1])["submissions"]}
+    assert all(s["status"] == "graded" for s in data.values())
+    check = CliRunner().invoke(main, ["check", str(RUBRIC), str(folder / "real-padded.md"), "--json"], catch_exceptions=False)
+    assert json.loads(check.output) == data["real-padded"]

@@ -91,8 +91,26 @@ def test_a_misspelt_feedback_variable_fails_validate_with_file_and_line(tmp_path
     run = run_cli("validate", folder)
     assert run.exit_code == 2, run.output
     line = 1 + (folder / "q1.yaml").read_text(encoding="utf-8").splitlines().index("    feedback:")
-    assert f"{folder / 'q1.yaml'}:{line}: items.grad.feedback.default: template error" in run.output
-    assert "expectd" in run.output
+    assert f"{folder / 'q1.yaml'}:{line}: items.0.feedback: unknown variable 'expectd'" in run.output
+
+
+def test_a_template_that_fails_when_rendered_fails_validate_with_file_and_line(tmp_path):
+    """A variable that exists but holds no such attribute only fails when rendered: the self-tests render it."""
+    items = """  - id: grad
+    points: 2
+    type: expression
+    description: the gradient
+    check: {latex: "x^2"}
+    feedback:
+      correct: "Right."
+      incorrect: "The gradient is {{ refs.gradient.value }}."
+"""
+    folder = write_rubric(tmp_path / "r", items)
+    run = run_cli("validate", folder)
+    assert run.exit_code == 2, run.output
+    line = 1 + (folder / "q1.yaml").read_text(encoding="utf-8").splitlines().index("    feedback:")
+    assert f"{folder / 'q1.yaml'}:{line}: items.grad.feedback.incorrect: template error" in run.output
+    assert "gradient" in run.output
 
 
 @pytest.mark.parametrize("template", ["{{ refs.update({'ap': 1}) }}", "{{ evidence.append(1) }}"])
@@ -170,6 +188,16 @@ def test_a_deduction_that_cannot_be_decided_is_flagged_not_waived(tmp_path, monk
     deduction = question.items[1]
     assert deduction.outcome.value == "not-graded" and "deduction" in deduction.feedback
     assert any(n.code == "time-limit" and n.item == "grad" for n in question.flags)
+
+
+@pytest.mark.parametrize("line", ["#" * 40, "#" * 40 + " x", "> " * 200 + "#" * 60, "** " * 300])
+def test_a_line_of_markup_characters_is_read_at_once(tmp_path, line):
+    """Defect 2: a line of forty '#' backtracked exponentially in the label pattern; check never returned."""
+    sheet = tmp_path / "s.md"
+    sheet.write_text(f"Synthetic\n{line}\n3. AP = 0.5\n{line}\n", encoding="utf-8")
+    run = run_cli("check", BUNDLED, sheet, "--json")
+    record = json.loads(run.output)
+    assert record["status"] == "graded" and "sheet-time-limit" not in codes(record)
 
 
 # --- one record, whatever the path -------------------------------------------------------

@@ -20,7 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from grader.flags import for_audience, needs_review
-from grader.inputs import page_name
+from grader.inputs import page_href
 from grader.model import Line, QuestionInfo, QuestionResult, RubricInfo, SubmissionResult
 from grader.reports import stats, svg
 from grader.reports.mathml import render_text
@@ -41,7 +41,7 @@ def environment() -> Environment:
     )
     env.filters["fmt"] = svg.fmt
     env.filters["math"] = render_text
-    env.filters["page"] = page_name
+    env.filters["page"] = page_href  # a link: the file name, URL-quoted
     return env
 
 

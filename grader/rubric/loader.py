@@ -17,7 +17,7 @@ from jinja2 import TemplateError
 from pydantic import BaseModel, ValidationError
 
 from grader.errors import RubricError, SolverError
-from grader.feedback import render_feedback, template_problems
+from grader.feedback import CONTEXT_KEYS, render_feedback, template_problems, template_variables
 from grader.model import ItemInfo, Outcome, QuestionInfo, RubricInfo
 from grader.rubric.schema import ExamSpec, ItemSpec, QuestionSpec
 from grader.rubric.yamlsource import Located, YamlSyntaxError, load_located
@@ -131,22 +131,37 @@ def _load(path: Path, problems: list[Problem]) -> Located | None:
     return None
 
 
-def _solve(spec: QuestionSpec, src: Located, problems: list[Problem]) -> Mapping[str, Any]:
+def _run_solver(spec: QuestionSpec, src: Located, problems: list[Problem]) -> Mapping[str, Any] | None:
+    """The solver's references ({} without a solver); None when the solver could not run."""
     if spec.solver is None:
         return {}
     if spec.solver not in solver_names():
         problems.append((src.file, src.line_of(("solver",)), f"solver: unknown solver {spec.solver!r}; known: {', '.join(solver_names())}"))
-        return {}
+        return None
     solver = get_solver(spec.solver)
     params, errs = _validate(solver.params, spec.params, src, ("params",))
     problems.extend(errs)
     if params is None:
-        return {}
+        return None
     try:
         return dict(solver.fn(params))
     except SolverError as exc:
         problems.append((src.file, src.line_of(("params",)), f"params: {exc}"))
-        return {}
+        return None
+
+
+def _solve(spec: QuestionSpec, src: Located, problems: list[Problem]) -> Mapping[str, Any]:
+    """The question's references: its solver's, then its ``given:`` and ``compute:`` names."""
+    refs = _run_solver(spec, src, problems)
+    if refs is None:
+        return {}  # the solver's problem is reported; formulas over its references would only add noise
+    if not spec.given and not spec.compute:
+        return refs
+    from grader.references import compute_references  # imported only by rubrics that compute
+
+    computed, found = compute_references(spec.given, spec.compute, refs)
+    problems.extend((src.file, src.line_of(path), message) for path, message in found)
+    return computed
 
 
 def _items(spec: QuestionSpec, exam: ExamSpec, refs: Mapping[str, Any], src: Located, problems: list[Problem]) -> list[Item]:
@@ -168,6 +183,10 @@ def _items(spec: QuestionSpec, exam: ExamSpec, refs: Mapping[str, Any], src: Loc
             problems.append((src.file, src.line_of(where + ("check",)), f"{_key(where + ('check',))}: {message}"))
         for message in template_problems(item.feedback):
             problems.append((src.file, src.line_of(where + ("feedback",)), f"{_key(where)}.{message}"))
+        unknown = sorted(template_variables(item.feedback) - set(CONTEXT_KEYS))
+        if unknown:  # a misspelt variable: caught here, before any sheet is graded with it
+            problems.append((src.file, src.line_of(where + ("feedback",)), f"{_key(where)}.feedback: unknown variable "
+                             f"{', '.join(map(repr, unknown))}; templates can use {', '.join(CONTEXT_KEYS)}"))
         items.append(Item(item, qtype, params, src.line_of(where), src.line_of(where + ("feedback",))))
     return items
 

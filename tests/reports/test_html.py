@@ -157,3 +157,14 @@ def test_a_submission_called_index_does_not_replace_the_class_report(tmp_path, d
     assert page_name("index") != "index.html"
     assert "Class report" in (tmp_path / "index.html").read_text(encoding="utf-8")
     assert (tmp_path / page_name("index")).exists()
+
+
+@pytest.mark.parametrize("sid", ["index", "a%b", "sec 1/ünïcode", "~"])
+def test_every_link_of_the_class_report_opens_that_submissions_page(tmp_path, demo_rubric, rich_result, sid):
+    from dataclasses import replace
+    from urllib.parse import unquote
+
+    write_reports(demo_rubric, [replace(rich_result, id=sid)], tmp_path)
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    hrefs = {unquote(h.split("#")[0]) for h in re.findall(r'<a href="([^"]+)"', index) if not h.startswith("#")}
+    assert hrefs == {page_name(sid)} and (tmp_path / page_name(sid)).exists()
