@@ -58,6 +58,14 @@ class QuestionSpec(_Strict):
     type: str
     solver: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
+    given: dict[str, Any] = Field(
+        default_factory=dict,
+        description="the question's values: numbers, fractions, lists, matrices, symbols (docs/references.md)",
+    )
+    compute: dict[str, Any] = Field(
+        default_factory=dict,
+        description="named formulas over the given values (and the solver's references), in order (docs/references.md)",
+    )
     reference_text: str | None = Field(default=None, description="jinja2 template shown to TAs as the model answer")
     show_references_to_students: bool = False
     items: list[ItemSpec] = Field(min_length=1)
