@@ -32,13 +32,15 @@ _SAME_LENGTH = str.maketrans({
 })
 
 _U = r"(?:\d+(?:\.\d+)?|\.\d+)"  # an unsigned decimal; "5." keeps its period as punctuation
-_FRAC_ARG = r"(?:\{{\s*(?P<{n}s>[-+]?)\s*(?P<{n}>{u})\s*\}}|(?P<{n}1>\d))"
+# "\s*[-+]?\s*" would split a run of spaces two ways at every position (quadratic when the
+# argument then fails): the spaces after a sign are read only after a sign.
+_FRAC_ARG = r"(?:\{{\s*(?:(?P<{n}s>[-+])\s*)?(?P<{n}>{u})\s*\}}|(?P<{n}1>\d))"
 _LATEX_FRAC = (
     r"\\[dt]?frac\s*" + _FRAC_ARG.format(n="fn", u=_U) + r"\s*" + _FRAC_ARG.format(n="fd", u=_U)
 )
 _SCIENTIFIC = (
     rf"(?P<sm>{_U})\s*(?:\\times|\\cdot|x|\*)\s*10\s*\^\s*"
-    r"(?:\{\s*(?P<se1>[-+]?\s*\d+)\s*\}|(?P<se2>[-+]?\d+))"
+    r"(?:\{\s*(?P<se1>(?:[-+]\s*)?\d+)\s*\}|(?P<se2>[-+]?\d+))"
 )
 _SLASH = rf"(?P<sn>{_U})\s*/\s*(?P<sd>{_U})(?![\d/])"
 _PLAIN = rf"(?P<pm>{_U})(?:[eE](?P<pe>[-+]?\d+))?(?P<pct>\s*\\?%)?"
@@ -109,9 +111,13 @@ def _sign_start(text: str, start: int) -> tuple[int, int]:
     """(new start, sign) taking a '-' or '+' right before ``start`` that is a sign, not an operator."""
     if start == 0 or text[start - 1] not in "-+":
         return start, 1
-    before = text[:start - 1].rstrip()
+    # The last character before the sign, spaces skipped (walking back, not slicing the text
+    # before it: a slice per sign is quadratic on a long line like "1-1-1-…").
+    i = start - 2
+    while i >= 0 and text[i].isspace():
+        i -= 1
     # After a value ("12-10", "x - 3", "(a)-2") the dash is a subtraction.
-    if before and (before[-1].isalnum() or before[-1] in ")]}|_."):
+    if i >= 0 and (text[i].isalnum() or text[i] in ")]}|_."):
         return start, 1
     return start - 1, (-1 if text[start - 1] == "-" else 1)
 

@@ -174,3 +174,41 @@ def test_written_decimals_read_back_exactly(value):
     text = f"{value:f}"
     number = parse_number(text)
     assert number is not None and number.value == F(text)
+
+
+# --- pathological input: every call finishes within a budget far above linear work ---------
+
+BUDGET = 10.0  # seconds; BudgetExceeded (a pattern gone quadratic or worse) fails the test
+BIG = 50_000
+
+PATHOLOGICAL = {
+    "digits": "1" * BIG,
+    "spaced digits": "1 " * (BIG // 2),
+    "subtractions": "1-" * (BIG // 2),  # a sign check per number: must not copy the text before it
+    "spaced subtractions": "x - 1 " * (BIG // 6),
+    "fracs": "\\frac{" * (BIG // 6),
+    "frac, spaces, x": "\\frac{" + " " * BIG + "x",
+    "frac, sign, spaces, x": "\\frac{-" + " " * BIG + "x",
+    "scientific, spaces, x": "1 \\times 10^{" + " " * BIG + "x",
+    "scientific, sign, spaces, x": "1 x 10^{-" + " " * BIG + "x",
+    "slashes": "1/" * (BIG // 2),
+    "points": "1." * (BIG // 2),
+    "percents": "1 %" * (BIG // 3),
+    "exponents": "1e" * (BIG // 2),
+    "dollars": "$" * BIG,
+    "backslashes": "\\" * BIG,
+}
+
+
+@pytest.mark.parametrize("text", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_pathological_text_is_read_in_time(text):
+    from grader.limits import run_limited
+
+    run_limited(find_numbers, text, seconds=BUDGET)
+    run_limited(parse_number, text, seconds=BUDGET)
+
+
+def test_signs_in_a_long_line_are_still_told_from_subtractions():
+    numbers = find_numbers("x - 1 " * 1000 + "= -3")
+    assert [n.value for n in numbers[:2]] == [1, 1] and numbers[-1].value == -3
+    assert [n.value for n in find_numbers("\\frac{ - 1 }{ 4 }, 2 \\times 10^{ - 2 }")] == [F(-1, 4), F(2, 100)]

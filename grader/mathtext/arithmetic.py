@@ -31,7 +31,9 @@ from grader.model import Line
 from grader.reading.markdown import math_fragments
 
 # A run of plain-text arithmetic with at least one "=": digits, operators, brackets, √.
-_RUN = re.compile(r"(?<![A-Za-z_\d.{])[\d(\[√][\d\s.,+\-*/^()\[\]√=×·]*=[\d\s.,+\-*/^()\[\]√=×·]*[\d)\]]")
+# The first "=" is found possessively (the class before it has no "="): "[…=…]*=[…=…]*" would
+# try every "=" of the run as the one, with every end after it (cubic on "(=(=(=…").
+_RUN = re.compile(r"(?<![A-Za-z_\d.{])[\d(\[√][\d\s.,+\-*/^()\[\]√×·]*+=[\d\s.,+\-*/^()\[\]√=×·]*[\d)\]]")
 _MATH_DELIMITED = re.compile(r"\$\$.*?\$\$|\$.*?\$|\\\(.*?\\\)|\\\[.*?\\\]")
 
 

@@ -8,8 +8,13 @@ file, so spans and evidence point at what the TA sees in an editor.
 from __future__ import annotations
 
 import codecs
+import gc
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from grader.errors import SubmissionError
 from grader.limits import MAX_FILE_BYTES
@@ -28,10 +33,34 @@ class Document:
         return "\n".join(line.text for line in self.lines)
 
 
+# Distinct raw lines whose normalisation ``read_text`` remembers: a sheet of a million "a"
+# lines normalises one line, not a million.
+NORMALISE_CACHE = 16384
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector (if it runs) while a block builds many acyclic objects.
+
+    A 2 MB file is up to a million ``Line`` objects; every few hundred of them the collector
+    would walk the young ones, and now and then all of them, for cycles there are none of:
+    two thirds of the time of reading such a file. Reference counting still frees everything.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_text(text: str, file: str = "<text>") -> Document:
     """Normalise ``text`` into a Document (no size or emptiness checks: that is ``read_submission``)."""
-    lines = (Line(number, normalise_line(raw)) for number, raw in enumerate(split_lines(text), start=1))
-    kept, dropped = drop_repeated_lines(line for line in lines if line.text)
+    normalise = lru_cache(maxsize=NORMALISE_CACHE)(normalise_line)
+    texts = ((number, normalise(raw)) for number, raw in enumerate(split_lines(text), start=1))
+    with _no_cycle_collection():
+        kept, dropped = drop_repeated_lines(Line(number, line) for number, line in texts if line)
     return Document(file, kept, dropped)
 
 
@@ -54,10 +83,11 @@ def _limit(n: int) -> str:
 # occur in a transcript; a file with many of them is binary whatever it decodes as.
 _TEXT_CONTROLS = set("\t\n\r\f")
 MAX_CONTROL_SHARE = 0.05
+_CONTROLS = re.compile("[" + "".join(re.escape(chr(c)) for c in [*range(32), 127] if chr(c) not in _TEXT_CONTROLS) + "]")
 
 
 def _control_share(text: str) -> float:
-    controls = sum(1 for ch in text if (ord(ch) < 32 or ord(ch) == 127) and ch not in _TEXT_CONTROLS)
+    controls = len(text) - len(_CONTROLS.sub("", text))  # counted in C, not a Python loop per character
     return controls / max(len(text), 1)
 
 

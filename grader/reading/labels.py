@@ -13,18 +13,22 @@ from dataclasses import dataclass
 
 _ROMAN = r"(?:iv|ix|vi{0,3}|i{1,3}|x)"
 
-# List bullets, block quotes, headings and emphasis in front of a label.
-_LEAD = r"^(?:[-*+>#]+\s+|\*\*|__|#+)*"
+# List bullets, block quotes, headings and emphasis in front of a label: "- ", "> ", "## ", "**",
+# "__", "#". Every character may be read one way only (a run of bullet marks is a bullet when a
+# space follows it, else it must be "#"s and "**"s), and the quantifiers are possessive, so a
+# long run of "#" or "*" that is no label fails in linear time instead of trying every split.
+# (A label never starts with a lead character or a space, so giving some back never helps.)
+_LEAD = r"^(?:__|[-*+>#]++\s++|(?:\*\*|#)++)*+"
 # What may follow a label before the answer text starts.
 _TAIL = r"(?P<tail>[\s.:)\-*_]*)"
 
 _NUMBERED = re.compile(
     _LEAD
-    + r"(?P<prefix>(?:question|ques|que|answer|ans|q)\s*[.:\-]?\s*(?:no\.?\s*)?)?"
+    + r"(?P<prefix>(?:question|ques|que|answer|ans|q)\s*(?:[.:\-]\s*)?(?:no\.?\s*)?)?"
     r"(?P<number>\d{1,3})(?!\d|[.,]\d)"
     r"(?:(?P<glued>[a-h])(?![A-Za-z])"  # "2a": a letter glued to the number
     r"|(?P<sep>\s*[.):](?!\d))?(?:\s*\(\s*(?P<l1>[a-h])\s*\)|\s*(?P<l2>[a-h])\)))?"
-    rf"(?:\s*\.?\s*(?:\(\s*(?P<r1>{_ROMAN})\s*\)|(?P<r2>{_ROMAN})\)))?"
+    rf"(?:\s*(?:\.\s*)?(?:\(\s*(?P<r1>{_ROMAN})\s*\)|(?P<r2>{_ROMAN})\)))?"
     + _TAIL,
     re.IGNORECASE,
 )
@@ -32,7 +36,7 @@ _NUMBERED = re.compile(
 _SUBPART = re.compile(
     _LEAD
     + r"(?:\(\s*(?P<l1>[a-h])\s*\)|(?P<l2>[a-h])\))"
-    rf"(?:\s*\.?\s*(?:\(\s*(?P<r1>{_ROMAN})\s*\)|(?P<r2>{_ROMAN})\)))?"
+    rf"(?:\s*(?:\.\s*)?(?:\(\s*(?P<r1>{_ROMAN})\s*\)|(?P<r2>{_ROMAN})\)))?"
     + _TAIL,
     re.IGNORECASE,
 )
@@ -40,7 +44,7 @@ _SUBPART = re.compile(
 _ROMAN_ONLY = re.compile(_LEAD + rf"(?:\(\s*(?P<r1>{_ROMAN})\s*\)|(?P<r2>{_ROMAN})\))" + _TAIL, re.IGNORECASE)
 
 # "bounding 5 · (a) box": OCR moved a label into the middle of a sentence.
-_MIDLINE = re.compile(r"(?<![\w.])(?P<number>\d{1,2})\s*[\u00b7.:]?\s*\(\s*(?P<letter>[a-h])\s*\)\s*", re.IGNORECASE)
+_MIDLINE = re.compile(r"(?<![\w.])(?P<number>\d{1,2})\s*(?:[\u00b7.:]\s*)?\(\s*(?P<letter>[a-h])\s*\)\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

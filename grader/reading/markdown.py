@@ -61,7 +61,33 @@ def _tokens(lines: Sequence[Line]) -> tuple[list[Token], int]:
 
 
 # \( … \) and \[ … \], shortest match; an unclosed one is not math.
-_BRACKET_MATH = re.compile(r"\\\((?P<inline>.+?)\\\)|\\\[(?P<display>.+?)\\\]", re.DOTALL)
+_BRACKET_OPENER = re.compile(r"\\[(\[]")
+_BRACKET_CLOSER = {"(": "\\)", "[": "\\]"}
+
+
+def _bracket_math(content: str) -> Iterable[tuple[int, str, bool]]:
+    """``(start, latex, display)`` of every ``\\(…\\)`` and ``\\[…\\]`` in ``content``, left to right.
+
+    The shortest match from each opener, as a lazy regex (opener, ``.+?``, closer) would find
+    them, but in linear time: such a regex rescans the rest of the text for every unclosed
+    opener (quadratic on a long run of them), while here an opener whose kind has no closer
+    left is known to be unclosed.
+    """
+    unclosed: set[str] = set()
+    pos = 0
+    while len(unclosed) < len(_BRACKET_CLOSER):
+        opener = _BRACKET_OPENER.search(content, pos)
+        if opener is None:
+            return
+        start, kind = opener.start(), content[opener.start() + 1]
+        if kind not in unclosed:
+            end = content.find(_BRACKET_CLOSER[kind], start + 3)  # the math is at least one character
+            if end >= 0:
+                yield start, content[start + 2 : end], kind == "["
+                pos = end + 2
+                continue
+            unclosed.add(kind)  # no closer after this opener, so none after any later one either
+        pos = start + 1
 
 
 def _inline_math(token: Token, first: int) -> Iterable[tuple[int, MathFragment]]:
@@ -79,10 +105,11 @@ def _inline_math(token: Token, first: int) -> Iterable[tuple[int, MathFragment]]
             search_from = max(offset, search_from)
             yield search_from, MathFragment(first + start + breaks, child.content.strip(),
                                             child.type == "math_inline_double")
-    for match in _BRACKET_MATH.finditer(content):
-        latex = match["inline"] if match["inline"] is not None else match["display"]
-        line = first + start + content.count("\n", 0, match.start())
-        yield match.start(), MathFragment(line, latex.strip(), match["display"] is not None)
+    newlines, counted = 0, 0  # newlines before ``counted``: each counted once, not from 0 per match
+    for offset, latex, display in _bracket_math(content):
+        newlines += content.count("\n", counted, offset)
+        counted = offset
+        yield offset, MathFragment(first + start + newlines, latex.strip(), display)
 
 
 def math_fragments(lines: Sequence[Line]) -> list[MathFragment]:

@@ -19,11 +19,14 @@ from grader.model import Line
 # --- per-line steps -----------------------------------------------------------------
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"), None)
-_CONTROL = dict.fromkeys([c for c in range(32) if c != 9] + [127], " ")
+# C0 controls but the tab (a space, see ``plain_spaces``), DEL, and the C1 controls: NEL
+# (U+0085) among them is whitespace to a regex, and the only one nothing else turns into a
+# space, so without it a line could keep a long run of whitespace after ``collapse_spaces``.
+_CONTROL = dict.fromkeys([c for c in range(32) if c != 9] + [127] + list(range(0x80, 0xA0)), " ")
 
 
 def remove_invisible(text: str) -> str:
-    """Drop soft hyphens, zero-width characters and BOMs; control characters become spaces.
+    """Drop soft hyphens, zero-width characters and BOMs; control characters (C0 and C1) become spaces.
 
     They are invisible in the transcript yet split words ("gra\u200bdient") and
     break term and number matching.
@@ -78,7 +81,9 @@ _SUP = "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
 _SUB = "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089"
 _SUP_DIGITS = str.maketrans({c: str(i) for i, c in enumerate(_SUP)})
 _SUB_DIGITS = str.maketrans({c: str(i) for i, c in enumerate(_SUB)})
-_SCRIPT_FRACTION = re.compile(f"([{_SUP}]+) ?/ ?([{_SUB}]+)")
+# Tried only at the start of a run of superscripts: a match can only end where the run does,
+# so starting inside the run again would rescan it (quadratic on a long run).
+_SCRIPT_FRACTION = re.compile(f"(?<![{_SUP}])([{_SUP}]+) ?/ ?([{_SUB}]+)")
 _VULGAR = {"\u00bd": "1/2", "\u2153": "1/3", "\u2154": "2/3", "\u00bc": "1/4", "\u00be": "3/4",
            "\u2155": "1/5", "\u2156": "2/5", "\u2157": "3/5", "\u2158": "4/5", "\u2159": "1/6",
            "\u215a": "5/6", "\u215b": "1/8", "\u215c": "3/8", "\u215d": "5/8", "\u215e": "7/8"}
@@ -183,13 +188,14 @@ def drop_repeated_lines(lines: Iterable[Line]) -> tuple[tuple[Line, ...], tuple[
 
     Returns ``(kept, dropped)``, both in file order.
     """
-    seen: set[str] = set()
+    seen: set[str] = set()  # the long math lines so far (no other line is ever looked up)
     kept: list[Line] = []
     dropped: list[Line] = []
     for line in lines:
-        if is_long_math(line.text) and line.text in seen:
-            dropped.append(line)
-            continue
-        seen.add(line.text)
+        if is_long_math(line.text):
+            if line.text in seen:
+                dropped.append(line)
+                continue
+            seen.add(line.text)
         kept.append(line)
     return tuple(kept), tuple(dropped)

@@ -22,10 +22,13 @@ furniture ("turn", "P.T.O.") belong to no question.
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
 import re
+from array import array
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Sequence
+from functools import lru_cache
+from typing import Iterable, Mapping, NamedTuple, Optional, Sequence
 
 from grader.flags import note
 from grader.model import Line, Segment
@@ -36,6 +39,8 @@ from grader.reading.terms import Vocabulary
 START_COST = 0.5  # from "no question yet" to a question: one term is enough
 SWITCH_COST = 2.5  # from one question to another: needs three terms' worth of evidence
 LABELLED_EXTRA = 1.5  # more if the target has its own label somewhere: its answer is probably there
+
+_TEXT_CACHE = 16384  # distinct line texts whose reading and emission a walk remembers
 
 LABEL_INFERRED = "label-inferred"
 REPEATED_LINES = "repeated-lines"
@@ -121,70 +126,157 @@ class _Questions:
 
 
 class _Stretch:
-    """Viterbi over the unlabelled lines after a label (or after the start of the file)."""
+    """Viterbi over the unlabelled lines after a label (or after the start of the file).
 
-    def __init__(self, start: State, states: Sequence[State], labelled: set[str]):
+    A step costs O(states), not O(states²): the cost of a switch from a question depends only
+    on its target, so the best question to come from is the best-scoring one, or the runner-up
+    for the leader itself. Back-pointers are state indices in one flat array (two bytes per
+    state and line), so a long stretch holds no dict per line.
+
+    A run of lines that score alike settles: once a step has raised every question's score by
+    the same amount, every further step with the same emission takes the same back-pointers and
+    raises them by that amount again, since no comparison between questions changes and "no
+    question", which never rises, only falls behind. Those steps are then counted, not computed
+    (a million "a" lines cost a few steps), and applied when the run ends.
+    """
+
+    def __init__(self, start: State, questions: Sequence[str], labelled: set[str]):
         self.start = start
-        self.states = [s for s in states if s is not None or start is None]
+        # "No question" is a state only before any question, and then the first one.
+        self.states: Sequence[State] = [None, *questions] if start is None else questions
         self.labelled = labelled
-        self.score = {s: (0.0 if s == start else -math.inf) for s in self.states}
-        self.back: list[dict[State, State]] = []
-        self.lines: list[Line] = []
+        self._start = self.states.index(start)
+        self.score = [-math.inf] * len(self.states)  # behind by ``_pending`` settled steps
+        self.score[self._start] = 0.0
+        self._offset = 1 if start is None else 0  # where the questions start in ``states``
+        self._steps: list[tuple[int, float]] | None = None  # made on the first push (most stretches get none)
+        # Line k's back-pointer for state i is at k * len(states) + i (two bytes each, for any rubric).
+        self.back = array("H" if len(self.states) <= 0xFFFF else "L")
+        self.lines = array("L")  # the lines of the stretch, as their positions in the document
+        self._current = start
+        self._settled: tuple[Sequence[int], list[int], float] | None = None  # a step that repeats, and its rise
+        self._pending = 0  # settled steps not yet applied to ``score`` and ``back``
 
-    def _cost(self, prev: State, state: State) -> float:
-        if state is None:
-            return math.inf  # once in a question, never back to "no question"
-        if prev is None:
-            return START_COST
-        return SWITCH_COST + (LABELLED_EXTRA if state in self.labelled else 0.0)
-
-    def push(self, line: Line, emission: Mapping[str, int]) -> None:
-        score, back = {}, {}
-        for state in self.states:
-            best, best_prev = self.score[state], state  # staying wins ties: switch only on evidence
-            for prev in self.states:
-                if prev != state:
-                    value = self.score[prev] - self._cost(prev, state)
-                    if value > best:
-                        best, best_prev = value, prev
-            score[state] = best + (emission.get(state, 0) if state is not None else 0)
-            back[state] = best_prev
-        self.score = score
-        self.back.append(back)
+    def push(self, line: int, emission: Sequence[int]) -> None:
+        """One more line (its position); ``emission[k]``: how well it fits the k-th question of ``states``."""
         self.lines.append(line)
+        if self._settled is not None:
+            if emission == self._settled[0]:
+                self._pending += 1
+                return
+            self._apply_pending()
+        if self._steps is None:
+            # Each question state and what switching into it from another question costs (by its
+            # target only); from "no question" a switch costs START_COST, and nothing switches
+            # back to "no question" once in a question.
+            self._steps = [(i, SWITCH_COST + (LABELLED_EXTRA if s in self.labelled else 0.0))
+                           for i, s in enumerate(self.states) if s is not None]
+        old = self.score
+        # The best question to switch from (first in rubric order on ties) and the runner-up,
+        # the best one for the leader itself; a switch costs the same from every question.
+        first = second = -1
+        for i, _ in self._steps:
+            if first < 0 or old[i] > old[first]:
+                first, second = i, first
+            elif second < 0 or old[i] > old[second]:
+                second = i
+        if self._offset:  # "no question" (state 0) only ever stays
+            from_none = old[0] - START_COST
+            score, back = [old[0]], [0]
+        else:
+            from_none = -math.inf
+            score, back = [], []
+        for (i, switch), fit in zip(self._steps, emission):
+            best, best_prev = old[i], i  # staying wins ties: switch only on evidence
+            # Candidates in the order of ``states`` ("no question" first), each taken only if
+            # strictly better, as a scan over every predecessor would take them.
+            if from_none > best:
+                best, best_prev = from_none, 0
+            prev = second if i == first else first
+            if prev >= 0 and old[prev] - switch > best:
+                best, best_prev = old[prev] - switch, prev
+            score.append(best + fit)
+            back.append(best_prev)
+        self.score = score
+        self.back.extend(back)
+        top = max(score)  # the best state now (ties: the start state, then rubric order)
+        self._current = self.start if score[self._start] == top else self.states[score.index(top)]
+        self._settle(emission, back, old)
+
+    def _settle(self, emission: Sequence[int], back: list[int], old: list[float]) -> None:
+        """Does the step just taken repeat from now on while the emission stays the same?"""
+        offset = self._offset
+        rise = self.score[offset] - old[offset]
+        if not math.isfinite(rise) or any(self.score[i] - old[i] != rise for i in range(offset, len(old))):
+            return
+        # From "no question" nothing may come (its candidate does not rise with the rest), and it
+        # may be the best state only if nothing rises.
+        if rise and (self._current is None or (offset and 0 in back[offset:])):
+            return
+        self._settled = (emission, back, rise)
+
+    def _apply_pending(self) -> None:
+        if self._pending:
+            _, back, rise = self._settled
+            offset, steps = self._offset, self._pending
+            self.score = self.score[:offset] + [value + steps * rise for value in self.score[offset:]]
+            self.back.extend(array(self.back.typecode, back) * steps)
+            self._pending = 0
+        self._settled = None
 
     def current(self) -> State:
         """The best state after the lines so far (ties: the start state, then rubric order)."""
-        best = max(self.score.values())
-        if self.score.get(self.start) == best:
-            return self.start
-        return next(s for s in self.states if self.score[s] == best)
+        return self._current
 
     def decode(self) -> list[State]:
-        state = self.current()
+        self._apply_pending()
+        if not self.lines:
+            return []
+        width = len(self.states)
+        index = self.states.index(self.current())
         path = []
-        for back in reversed(self.back):
-            path.append(state)
-            state = back[state]
+        for k in range(len(self.lines) - 1, -1, -1):
+            path.append(self.states[index])
+            index = self.back[k * width + index]
         return path[::-1]
+
+
+class _Marks(NamedTuple):
+    """What a line's text says by itself, whatever comes before it."""
+
+    furniture: bool
+    header: bool
+    label: Label | None
+    literal: tuple[str, int] | None  # the question a literal marker at the start names, and its end
+    midline: tuple[Label, ...]
+
+    @property
+    def unmarked(self) -> bool:
+        """Nothing on the line can start a question: most lines."""
+        return self.label is None and self.literal is None and not self.midline
 
 
 class _Walker:
     def __init__(self, document: Document, cues: Sequence[QuestionCue]):
         self.questions = _Questions(cues)
         self.document = document
-        self.assigned: dict[int, State] = {}
-        self.texts: dict[int, str] = {}
+        self.assigned: list[State] = [None] * len(document.lines)  # by position in the document
+        self.texts: dict[int, str] = {}  # by position: the text of a line whose label came off
         self.inferred: set[str] = set()
         self.seen: set[str] = set()
+        # What a line's text says by itself and how it scores depend on the text only: each
+        # distinct text is read once (a sheet of a million "a" lines costs one reading, not a million).
+        self._label = lru_cache(maxsize=_TEXT_CACHE)(read_label)
+        self._marks = lru_cache(maxsize=_TEXT_CACHE)(self._read)
+        self._emission = lru_cache(maxsize=_TEXT_CACHE)(self._score)
         self.labelled = self._labelled_anywhere()
         self.list_number = -1  # the last number of a numbered list inside the current answer
-        self.stretch = _Stretch(None, [None, *self.questions.ids], self.labelled)
+        self.stretch = _Stretch(None, self.questions.ids, self.labelled)
 
     def _labelled_anywhere(self) -> set[str]:
         found = set()
         for line in self.document.lines:
-            label = read_label(line.text)
+            label = self._label(line.text)
             if label is not None and label.number is not None:
                 q = self.questions.resolve(label.number, label.letter, label.glued)
                 if q is not None:
@@ -196,23 +288,30 @@ class _Walker:
         extra = {s for s in (self.stretch.start, current) if s is not None}
         return frozenset(self.seen | extra)
 
-    def _emission(self, text: str) -> dict[str, int]:
-        return {q: vocab.score(text) for q, vocab in self.questions.vocab.items()}
+    def _read(self, text: str) -> _Marks:
+        literal = next(((q, m.end()) for pattern, q in self.questions.literal if (m := pattern.match(text))), None)
+        return _Marks(bool(_FURNITURE.match(text)), bool(_HEADER.match(text)), self._label(text), literal,
+                      tuple(midline_labels(text)))
 
-    def _target(self, line: Line) -> tuple[str, Label | None, bool] | None:
+    def _score(self, text: str) -> tuple[int, ...]:
+        """The emission of a line: how many terms of each question it uses, in rubric order."""
+        return tuple(self.questions.vocab[q].score(text) for q in self.questions.ids)
+
+    def _target(self, line: Line, marks: _Marks) -> tuple[str, Label | None, bool] | None:
         """The question a label on ``line`` starts: (question, label, inferred?), or None."""
-        current, seen = self.stretch.current(), self._seen()
-        label = read_label(line.text)
-        if label is not None:
-            found = self._from_label(label, line, current, seen)
+        current = self.stretch.current()
+        if marks.label is not None:
+            found = self._from_label(marks.label, line, current, self._seen())
             if found is not None:
                 return found
-        for pattern, q in self.questions.literal:
-            match = pattern.match(line.text)
-            if match:
-                return q, Label(None, None, None, True, 0, match.end()), False
+        if marks.literal is not None:
+            q, end = marks.literal
+            return q, Label(None, None, None, True, 0, end), False
+        if not marks.midline:
+            return None  # most lines: no need to work out what was seen and what comes next
+        seen = self._seen()
         expected = self.questions.next_expected(current, seen)
-        for mid in midline_labels(line.text):
+        for mid in marks.midline:
             q = self.questions.resolve(mid.number, mid.letter, seen=seen)
             if q is not None and q in expected:
                 return q, mid, True
@@ -252,8 +351,8 @@ class _Walker:
     def _flush(self) -> None:
         states = self.stretch.decode()
         previous = self.stretch.start
-        for line, state in zip(self.stretch.lines, states):
-            self.assigned[line.number] = state
+        for index, state in zip(self.stretch.lines, states):
+            self.assigned[index] = state
             if state is not None:
                 self.seen.add(state)
                 if state != previous:
@@ -261,38 +360,45 @@ class _Walker:
             previous = state
 
     def walk(self) -> None:
-        for line in self.document.lines:
-            if _FURNITURE.match(line.text) or (self.stretch.current() is None and _HEADER.match(line.text)):
-                self.assigned[line.number] = None
+        for index, line in enumerate(self.document.lines):
+            marks = self._marks(line.text)
+            if marks.furniture or (marks.header and self.stretch.current() is None):
+                self.assigned[index] = None
                 continue
-            target = self._target(line)
+            target = None if marks.unmarked else self._target(line, marks)
             if target is None:
-                self.stretch.push(line, self._emission(line.text))
+                self.stretch.push(index, self._emission(line.text))
                 continue
             q, label, inferred = target
             if q != self.stretch.current():
                 self.list_number = -1  # a new answer: no list open in it yet
             self._flush()
-            self.assigned[line.number] = q
-            self.texts[line.number] = strip_label(line.text, label) if label else line.text
+            self.assigned[index] = q
+            self.texts[index] = strip_label(line.text, label) if label else line.text
             self.seen.add(q)
             if inferred:
                 self.inferred.add(q)
-            self.stretch = _Stretch(q, [None, *self.questions.ids], self.labelled)
+            self.stretch = _Stretch(q, self.questions.ids, self.labelled)
         self._flush()
 
 
-def _spans(entries: list[tuple[int, State]]) -> dict[str, list[tuple[int, int]]]:
+def _number(entry: tuple[int, State]) -> int:
+    return entry[0]
+
+
+def _spans(entries: Iterable[tuple[int, State]]) -> dict[str, list[tuple[int, int]]]:
+    """The runs of lines of each question, from ``(line number, state)`` in line order."""
     spans: dict[str, list[tuple[int, int]]] = {}
     run_state: State = None
-    run: list[int] = []
-    for number, state in sorted(entries, key=lambda entry: entry[0]) + [(math.inf, None)]:
+    first = last = 0
+    for number, state in entries:
         if state != run_state or state is None:
-            if run_state is not None and run:
-                spans.setdefault(run_state, []).append((run[0], run[-1]))
-            run_state, run = state, []
-        if state is not None:
-            run.append(number)
+            if run_state is not None:
+                spans.setdefault(run_state, []).append((first, last))
+            run_state, first = state, number
+        last = number
+    if run_state is not None:
+        spans.setdefault(run_state, []).append((first, last))
     return spans
 
 
@@ -303,28 +409,35 @@ def segment(document: Document, cues: list[QuestionCue]) -> Segmentation:
     assigned = walker.assigned
 
     # A dropped repeat belongs where the line before it belongs.
-    kept_numbers = [line.number for line in document.lines]
+    kept_numbers = [line.number for line in document.lines] if document.dropped else []
     repeats: dict[str, int] = {}
-    entries: list[tuple[int, State]] = [(n, assigned.get(n)) for n in kept_numbers]
+    dropped: list[tuple[int, State]] = []
     for line in document.dropped:
         at = bisect.bisect_left(kept_numbers, line.number)
-        neighbour = kept_numbers[at - 1] if at > 0 else (kept_numbers[at] if at < len(kept_numbers) else None)
-        owner = assigned.get(neighbour) if neighbour is not None else None
-        entries.append((line.number, owner))
+        neighbour = at - 1 if at > 0 else (at if at < len(kept_numbers) else None)
+        owner = assigned[neighbour] if neighbour is not None else None
+        dropped.append((line.number, owner))
         if owner is not None:
             repeats[owner] = repeats.get(owner, 0) + 1
 
-    spans = _spans(entries)
+    # Kept lines are in file order, dropped ones once sorted: merged, not all sorted together.
+    kept = ((line.number, state) for line, state in zip(document.lines, assigned))
+    spans = _spans(heapq.merge(kept, sorted(dropped, key=_number), key=_number) if dropped else kept)
+    # One pass over the lines for all questions; a line keeps its object unless its label came off.
+    chosen: dict[str, list[Line]] = {q: [] for q in walker.questions.ids}
+    unplaced: list[Line] = []
+    for index, (line, q) in enumerate(zip(document.lines, assigned)):
+        if q is None:
+            unplaced.append(line)
+            continue
+        text = walker.texts.get(index, line.text)
+        if text:
+            chosen[q].append(line if text == line.text else Line(line.number, text))
     segments: dict[str, Segment] = {}
     for q in walker.questions.ids:
         if q not in spans:
             continue
-        lines = tuple(
-            Line(line.number, walker.texts.get(line.number, line.text))
-            for line in document.lines
-            if assigned.get(line.number) == q and walker.texts.get(line.number, line.text)
-        )
+        lines = tuple(chosen[q])
         flags = tuple(note(f) for f, on in ((LABEL_INFERRED, q in walker.inferred), (REPEATED_LINES, q in repeats)) if on)
         segments[q] = Segment(q, lines, tuple(spans[q]), flags)
-    unassigned = tuple(line for line in document.lines if assigned.get(line.number) is None)
-    return Segmentation(segments, unassigned, repeats)
+    return Segmentation(segments, tuple(unplaced), repeats)
