@@ -18,7 +18,8 @@ import pytest
 from grader.publish import publish
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium installed (apt-get install chromium) to open the pages")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(CHROMIUM is None, reason="no chromium installed (apt-get install chromium) to open the pages")]
 
 ACCENT = (0x2F, 0x6F, 0xB5)  # svg.chart .fill in report.css: histogram columns and score bars
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
