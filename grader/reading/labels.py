@@ -62,6 +62,7 @@ class Label:
     start: int
     end: int
     glued: bool = False
+    number_end: int | None = None  # where the number and its separator end ("1." of "1. (b)")
 
     @property
     def has_separator(self) -> bool:
@@ -83,7 +84,8 @@ def read_label(text: str) -> Label | None:
         separated = bool(match["sep"]) or match["tail"].lstrip()[:1] in (".", ")", ":")
         if prefixed or separated or letter or roman:
             return Label(int(match["number"]), letter and letter.lower(), roman and roman.lower(), prefixed,
-                         0, match.end(), glued=bool(match["glued"]))
+                         0, match.end(), glued=bool(match["glued"]),
+                         number_end=match.end("sep") if match["sep"] else match.end("number"))
     match = _SUBPART.match(text)
     if match and _ends_cleanly(text, match):
         letter = match["l1"] or match["l2"]

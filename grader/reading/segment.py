@@ -26,7 +26,7 @@ import heapq
 import math
 import re
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Iterable, Mapping, NamedTuple, Optional, Sequence
 
@@ -324,11 +324,13 @@ class _Walker:
                 q = qs.bare.get(label.letter) if label.letter else None
                 return (q, label, False) if q else None
             if label.letter is None:
-                return current, label, False  # "(ii)": a part of the current question
+                return current, None, False  # "(ii)": a part of the current question, kept in its text
             family = qs.number[current]
             q = qs.keys.get((family, label.letter)) if family is not None else None
             if q is None or (q in seen and q != current):
-                return current, label, False  # "(b)" of a question with one id, or a list inside an answer
+                # "(b)" of a question with one id, or a list inside an answer: the student's text, kept
+                # (for a choice question it is the answer itself)
+                return current, None, False
             return q, label, False
         q = qs.resolve(label.number, label.letter, label.glued, seen)
         plain = not label.prefixed and label.letter is None and label.roman is None
@@ -339,14 +341,22 @@ class _Walker:
                 return None
             if plain and q == current:
                 self.list_number = label.number  # "3." inside the answer to 3 starts a list
-            return q, label, False
+            return q, self._naming(label), False
         if label.number >= 10 and not label.glued:  # "54." for 4: the last digit survived OCR
             q = qs.resolve(label.number % 10, label.letter, seen=seen)
             if q is not None and q not in seen:
                 rest = line.text[label.end :]
                 if q in qs.next_expected(current, seen) or qs.vocab[q].score(rest) > 0:
-                    return q, label, True
+                    return q, self._naming(replace(label, number=label.number % 10)), True
         return None
+
+    def _naming(self, label: Label) -> Label:
+        """The part of a numbered label that names its question, stripped from the line. In "1. (b)"
+        for a question 1 without parts, "(b)" is not part of the question's name but the answer's
+        text (a choice question's answer, or the first item of a list): only "1." is taken off."""
+        if label.letter is None or (label.number, label.letter) in self.questions.keys or label.number_end is None:
+            return label
+        return replace(label, end=label.number_end)
 
     def _flush(self) -> None:
         states = self.stretch.decode()
