@@ -16,7 +16,7 @@ from pydantic import Field, model_validator
 
 from grader.model import Evidence, Outcome, Segment
 from grader.types.base import CheckParams, Comparison, Parsed, QuestionContext, QuestionType, SelfTest, register
-from grader.types.phrasing import Match, Token, content_words, find_phrasing, tokenize
+from grader.types.phrasing import Match, Token, content_words, contrast_forms, find_phrasing, tokenize
 
 
 class Concept(CheckParams):
@@ -36,6 +36,12 @@ class ConceptsParams(CheckParams):
     window: int | None = Field(default=None, gt=0, description="tokens a phrasing's words may spread over")
     aliases: dict[str, list[str]] = Field(default_factory=dict, description="word -> tokens that stand for it ('gamma': ['Y'])")
     misconception_slack: int = Field(default=2, ge=0, description="extra tokens a misconception's words may spread over")
+    contrasts: list[str] = Field(default_factory=list, description="the course's look-alike words of opposite meaning "
+                                 "('overfit', 'underfit'): never taken for each other")
+
+    @property
+    def contrast_words(self) -> frozenset[str]:
+        return contrast_forms(w.lower() for w in self.contrasts)
 
     @model_validator(mode="after")
     def _one_shape(self) -> "ConceptsParams":
@@ -75,7 +81,8 @@ def _best(tokens: list[Token], phrasings: list[str], params: ConceptsParams, tig
     best = None
     for phrasing in phrasings:
         window = len(content_words(phrasing)) + params.misconception_slack if tight else params.window
-        match = find_phrasing(tokens, phrasing, params.threshold, params.word_threshold, window, params.aliases)
+        match = find_phrasing(tokens, phrasing, params.threshold, params.word_threshold, window, params.aliases,
+                              params.contrast_words)
         if match and (best is None or (not match.negated, match.score) > (not best.negated, best.score)):
             best = match
     return best

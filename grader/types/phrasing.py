@@ -33,12 +33,32 @@ _STOPWORDS = frozenset({
     "its", "this", "that", "these", "those", "as", "and", "or", "can", "will", "has", "have", "we", "our", "from",
     "into", "very", "when", "if", "there", "their", "them", "they", "does", "do", "so", "such", "which",
 })
-# Correctly spelt words that look alike but mean the opposite: never fuzzy-matched to each other.
+# Correctly spelt English words that look alike but mean the opposite: never fuzzy-matched to each
+# other. A course's own pairs ("overfit"/"underfit") are the rubric's: the concepts check ``contrasts``.
 _CONTRASTS = frozenset({
     "increase", "decrease", "high", "low", "higher", "lower", "more", "less", "large", "small", "larger",
-    "smaller", "vanish", "explod", "easy", "hard", "inverse", "transpose", "input", "output", "forget",
-    "overfit", "underfit", "maximum", "minimum", "max", "min", "positive", "negative",
+    "smaller", "easy", "hard", "input", "output", "maximum", "minimum", "max", "min", "positive", "negative",
 })
+# A Greek letter written in LaTeX or Unicode is read as its name, so a phrasing can say "gamma".
+_GREEK_NAMES = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma "
+                "tau upsilon phi chi psi omega").split()
+_GREEK_LETTERS = dict(zip("αβγδεζηθικλμνξοπρστυφχψω", _GREEK_NAMES))
+_GREEK_LATEX = re.compile(r"\\(?:var)?(" + "|".join(_GREEK_NAMES) + r")(?![A-Za-z])")
+
+
+def spell_greek(text: str) -> str:
+    r"""``\gamma`` and ``γ`` as " gamma " (every Greek letter alike)."""
+    text = _GREEK_LATEX.sub(lambda m: f" {m.group(1)} ", text)
+    if not any(c in _GREEK_LETTERS for c in text):
+        return text
+    return "".join(f" {_GREEK_LETTERS[c]} " if c in _GREEK_LETTERS else c for c in text)
+
+
+def contrast_forms(words: Iterable[str]) -> frozenset[str]:
+    """Every inflected form of ``words`` that counts as a contrast (never fuzzy-matched)."""
+    return frozenset(w + s for w in words for s in ("", "s", "es", "ed", "ing", "d", "e", "er", "ers"))
+
+
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "er", "s", "e")
 _OCR_FOLD = str.maketrans({"m": "n", "o": "e", "0": "e", "1": "l", "i": "l", "|": "l", "5": "s"})
 
@@ -66,7 +86,7 @@ def tokenize(lines: Iterable[Line]) -> list[Token]:
     clause = 0
     for line in lines:
         text = re.sub(r"n[’']t\b", " not", line.text)
-        text = text.replace("\\gamma", " gamma ").replace("γ", " gamma ")
+        text = spell_greek(text)
         for match in _TOKEN.finditer(text):
             raw = match.group()
             if raw in _CLAUSE_PUNCT:
@@ -82,7 +102,7 @@ def tokenize(lines: Iterable[Line]) -> list[Token]:
 def content_words(phrasing: str) -> list[tuple[str, bool]]:
     """(word, is_acronym) for each content word of a phrasing ("LSTM" is an acronym)."""
     words = []
-    for raw in _TOKEN.findall(phrasing.replace("\\gamma", " gamma ").replace("γ", " gamma ")):
+    for raw in _TOKEN.findall(spell_greek(phrasing)):
         if raw in _CLAUSE_PUNCT or raw.lower() in _STOPWORDS:
             continue
         words.append((raw.lower(), len(raw) >= 3 and raw.isupper()))
@@ -90,7 +110,7 @@ def content_words(phrasing: str) -> list[tuple[str, bool]]:
 
 
 @lru_cache(maxsize=65536)
-def similarity(word: str, acronym: bool, token_text: str) -> float:
+def similarity(word: str, acronym: bool, token_text: str, contrasts: frozenset[str] = frozenset()) -> float:
     """0..100: how likely the written token is an (OCR-damaged) form of ``word``."""
     token = token_text.lower()
     if token == word or _stem(token) == _stem(word):
@@ -103,7 +123,7 @@ def similarity(word: str, acronym: bool, token_text: str) -> float:
         return 90.0 if close else 0.0
     if _negative_prefix_pair(token, word):  # "misclassified" is not "classified"
         return 0.0
-    if token in _CONTRASTS_WORDS:  # a correctly spelt look-alike ("decreases" for increases) is another word
+    if token in _CONTRASTS_WORDS or token in contrasts:  # a correctly spelt look-alike ("decreases" for increases)
         return 0.0
     plain = fuzz.ratio(token, word)
     stemmed = fuzz.ratio(_stem(token), _stem(word))
@@ -119,7 +139,7 @@ def _negative_prefix_pair(a: str, b: str) -> bool:
     return any(long.startswith(p) and fuzz.ratio(long[len(p):], short) >= 90 for p in _NEGATIVE_PREFIXES)
 
 
-_CONTRASTS_WORDS = frozenset(w + s for w in _CONTRASTS for s in ("", "s", "es", "ed", "ing", "d", "e", "er", "ers"))
+_CONTRASTS_WORDS = contrast_forms(_CONTRASTS)
 
 
 @dataclass(frozen=True)
@@ -147,7 +167,8 @@ def _negated(tokens: Sequence[Token], positions: Sequence[int]) -> bool:
 
 
 def find_phrasing(tokens: Sequence[Token], phrasing: str, threshold: float, word_floor: float,
-                  window: int | None, aliases: Mapping[str, Sequence[str]]) -> Match | None:
+                  window: int | None, aliases: Mapping[str, Sequence[str]],
+                  contrasts: frozenset[str] = frozenset()) -> Match | None:
     """The best occurrence of ``phrasing``: asserted ones first, then negated ones; None if absent."""
     words = content_words(phrasing)
     if not words or not tokens:
@@ -159,7 +180,7 @@ def find_phrasing(tokens: Sequence[Token], phrasing: str, threshold: float, word
         alias = {a.lower() for a in aliases.get(word, ())}
         found = []
         for index, token in enumerate(tokens):
-            score = 100.0 if token.word in alias else similarity(word, acronym, token.text)
+            score = 100.0 if token.word in alias else similarity(word, acronym, token.text, contrasts)
             if score >= word_floor:
                 found.append((index, score))
         if not found:

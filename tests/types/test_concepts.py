@@ -237,3 +237,16 @@ def test_arbitrary_text_never_raises(body):
     for qid in ("q2a", "q4"):
         scores = grade_question(qid, text(qid, body))
         assert all(-1 <= s <= 1.5 for s in scores.values())
+
+
+@pytest.mark.parametrize("written, phrasing", [(r"the \gamma term", "gamma"), ("the γ term", "gamma"),
+                                               (r"a small \lambda", "lambda"), ("σ of the noise", "sigma")])
+def test_a_greek_letter_reads_as_its_name(written, phrasing):
+    assert find_phrasing(tokenize([Line(1, written)]), phrasing, 85, 70, None, {}) is not None
+
+
+def test_a_rubrics_own_contrasts_are_never_taken_for_each_other():
+    contrasts = CONCEPTS.Params.model_validate({"phrasings": ["overfits"], "contrasts": ["overfit", "underfit"]}).contrast_words
+    assert similarity("underfit", False, "overfit") > 0  # look-alikes by spelling alone
+    assert similarity("underfit", False, "overfit", contrasts) == 0
+    assert similarity("overfit", False, "overfits", contrasts) == 100  # an inflection is still the word
