@@ -63,6 +63,7 @@ _FLAGS = (
     Flag("format-assumed", "the notation was not stated and was assumed", "review"),
     Flag("ground-truth-assumed", "which value is the reference was not stated and was assumed", "review"),
     Flag("expression-undecided", "whether the formula equals the reference could not be decided", "review"),
+    Flag("by-hand", "graded by hand: the rubric leaves this item to a TA", "review"),
     # faults: never the student's
     Flag("time-limit", "not graded: time limit", "fault", transient=True),
     Flag("grader-fault", "not graded: the grader failed on this item (a fault of the grader, not of the answer)", "fault"),
