@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -35,6 +36,10 @@ from grader.rubric.loader import Question, Rubric
 
 CACHE_SIZE = 4096
 READING_BUDGETS = 2  # reading and segmenting a sheet get this many item budgets
+# No handwritten answer runs to this many lines (the real sheet's longest has 70). Past it the
+# answer is graded on its first lines and flagged: the size limit keeps a padded sheet's work,
+# and so its result, independent of the machine's load, where a time limit alone would not.
+MAX_ANSWER_LINES = 2000
 
 
 def sheet_limit(rubric: Rubric) -> float:
@@ -60,6 +65,15 @@ def _unplaced_flag(segmentation: Segmentation) -> tuple[Note, ...]:
     stray = [line for line in segmentation.unassigned
              if first is not None and line.number > first and not is_furniture(line.text)]
     return (note("unplaced-text", f"{len(stray)} line{'s' if len(stray) != 1 else ''}"),) if stray else ()
+
+
+def _bounded(seg: Segment) -> Segment:
+    """The segment with at most MAX_ANSWER_LINES lines (flagged when lines were left out)."""
+    if len(seg.lines) <= MAX_ANSWER_LINES:
+        return seg
+    kept = seg.lines[:MAX_ANSWER_LINES]
+    flag = note("answer-truncated", f"{len(seg.lines)} lines; the first {MAX_ANSWER_LINES}, to line {kept[-1].number}, were graded")
+    return replace(seg, lines=kept, flags=seg.flags + (flag,))
 
 
 class Grader:
@@ -97,9 +111,9 @@ class Grader:
             return document, segment(document, self.cues)
 
         document, segmentation = run_limited(read, seconds=self.budget * READING_BUDGETS)
-        segments = segmentation.segments
+        segments = {qid: _bounded(seg) for qid, seg in segmentation.segments.items()}
         questions = tuple(self._question(q, segments.get(q.id, Segment(q.id))) for q in self.rubric.questions)
-        unplaced = tuple(Line(line.number, line.text) for line in segmentation.unassigned)
+        unplaced = tuple(Line(line.number, line.text) for line in segmentation.unassigned[:MAX_ANSWER_LINES])
         return SubmissionResult(sid, file, "graded", None, round(sum(q.score for q in questions), 4),
                                 self.rubric.total, questions, _unplaced_flag(segmentation), unplaced)
 

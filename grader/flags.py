@@ -54,6 +54,7 @@ _FLAGS = (
     Flag("label-inferred", "the question label was guessed from garbled text or from what the answer is about", "review", "ta"),
     Flag("repeated-lines", "lines the scan repeated were read once", "info", "ta"),
     Flag("unplaced-text", "some lines could not be placed under any question; they are listed for the TA", "review", "ta"),
+    Flag("answer-truncated", "the answer is far longer than any handwritten answer; only its first lines were graded", "review"),
     # the student's answer
     Flag("unreadable-answer", "the answer was found but could not be read (a format problem, not a wrong answer)", "review"),
     Flag("ocr-suspect", "some values look damaged by the scan", "review"),

@@ -103,3 +103,14 @@ def test_a_bug_in_one_item_is_that_items_fault_only(tmp_path, monkeypatch):
     assert all(i.outcome.value == "not-graded" for i in q2a.items)
     assert "grader-fault" in codes(q2a) and any("a grader bug" in n.message for n in q2a.flags)
     assert {q.id: q.score for q in bad_result.questions}["q3"] == {q.id: q.score for q in results["good"].questions}["q3"] > 0
+
+
+def test_an_answer_padded_past_any_handwritten_length_is_graded_on_its_first_lines():
+    """Size, not time, bounds a padded answer's work, so its grade does not depend on the machine's load."""
+    from grader.engine import MAX_ANSWER_LINES
+
+    padded = REAL_SHEET.read_text(encoding="utf-8") + "x\n" * (3 * MAX_ANSWER_LINES)
+    result = grade_text(RUBRIC, padded)
+    questions = {q.id: q for q in result.questions}
+    assert {qid: q.score for qid, q in questions.items()} == REAL_SCORES
+    assert "answer-truncated" in codes(questions["q6"]) and len(questions["q6"].answer) == MAX_ANSWER_LINES
