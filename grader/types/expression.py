@@ -100,7 +100,8 @@ def _verdict(student: sympy.Expr, expected: sympy.Expr, params: ExpressionParams
     simplified = run_limited(sympy.simplify, difference, seconds=params.simplify_seconds)
     decided = simplified == 0 if relation == "equal" else not (simplified.free_symbols or simplified.atoms(
         sympy.Function, sympy.Indexed))
-    return bool(decided), "simplified"
+    # A difference simplify cannot bring to zero is not proof of a difference: undecided, flagged for a TA.
+    return (True, "simplified") if decided else (None, "neither evaluation nor simplification could decide")
 
 
 @register

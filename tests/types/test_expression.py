@@ -137,3 +137,17 @@ def test_self_tests_get_their_labels(params):
 def test_bad_params_are_rubric_errors(params):
     with pytest.raises(pydantic.ValidationError):
         Params(**params)
+
+
+def test_what_neither_evaluation_nor_simplify_decides_is_flagged_not_silently_wrong(monkeypatch):
+    import grader.types.expression as expression
+    from grader.mathtext.evaluate import Undecided
+
+    def undecided(*args, **kwargs):
+        raise Undecided("a sum with symbolic bounds")
+
+    monkeypatch.setattr(expression, "relation_at_points", undecided)
+    monkeypatch.setattr(expression.sympy, "simplify", lambda expr, *a, **k: expr)  # cannot reduce it
+    result = grade("$$x^2 + 2x$$", latex="x(x + 2) + 1")
+    assert result.outcome == Outcome.INCORRECT and result.fraction == 0
+    assert [n if isinstance(n, str) else n.code for n in result.flags] == ["expression-undecided"]
