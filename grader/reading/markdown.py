@@ -93,18 +93,26 @@ def _bracket_math(content: str) -> Iterable[tuple[int, str, bool]]:
 def _inline_math(token: Token, first: int) -> Iterable[tuple[int, MathFragment]]:
     """Math inside one inline token, with its offset into the raw content for ordering."""
     start = token.map[0] if token.map else 0
-    # dollar math: children are in order; soft/hard breaks count lines.
+    # dollar math: children are in order. A fragment's line is the newlines of the raw content
+    # before it (a multi-line $$...$$ inside a paragraph holds newlines no break token counts);
+    # each search starts after the previous fragment, so repeated fragments keep their order.
     breaks = 0
     content = token.content
-    search_from = 0
+    search_from, seen_newlines, counted = 0, 0, 0
     for child in token.children or ():
         if child.type in ("softbreak", "hardbreak"):
             breaks += 1
         elif child.type in ("math_inline", "math_inline_double"):
             offset = content.find(child.content, search_from)
-            search_from = max(offset, search_from)
-            yield search_from, MathFragment(first + start + breaks, child.content.strip(),
-                                            child.type == "math_inline_double")
+            if offset < 0:  # the raw text differs from the parsed one: fall back on the break count
+                yield search_from, MathFragment(first + start + breaks, child.content.strip(),
+                                                child.type == "math_inline_double")
+                continue
+            seen_newlines += content.count("\n", counted, offset)
+            counted = offset
+            search_from = offset + len(child.content)
+            yield offset, MathFragment(first + start + seen_newlines, child.content.strip(),
+                                       child.type == "math_inline_double")
     newlines, counted = 0, 0  # newlines before ``counted``: each counted once, not from 0 per match
     for offset, latex, display in _bracket_math(content):
         newlines += content.count("\n", counted, offset)

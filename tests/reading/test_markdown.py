@@ -88,3 +88,12 @@ def test_never_fails_on_broken_markdown(texts, gap):
     for table in tables(lines):
         assert len(table.rows) == len(table.lines)
         assert set(table.lines) <= numbers
+
+
+def test_fragments_after_a_multi_line_display_inside_a_paragraph_keep_their_lines():
+    from grader.model import Line
+    from grader.reading.markdown import math_fragments
+
+    text = "Intro $x = 1$\n$$\n\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}\n$$\nthen\n\\[ y = 5 \\]\n$$a = b$$ and $z=1$ and $z=1$"
+    fragments = math_fragments([Line(i + 1, t) for i, t in enumerate(text.split("\n"))])
+    assert [(f.line, f.latex) for f in fragments][2:] == [(6, "y = 5"), (7, "a = b"), (7, "z=1"), (7, "z=1")]

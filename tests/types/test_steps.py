@@ -10,7 +10,7 @@ import pydantic
 import pytest
 import sympy
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import grader.types.steps  # noqa: F401 — registers the type (until the lead lists it in base._TYPE_MODULES)
@@ -303,6 +303,7 @@ def _chain_text(forms: list[sympy.Basic], one_line: bool) -> str:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(p=polynomials(), chosen=st.lists(st.sampled_from(REWRITES), min_size=2, max_size=5), one_line=st.booleans())
 def test_a_chain_of_equivalent_rewrites_always_passes(p, chosen, one_line):
+    assume(not isinstance(p, sympy.Symbol))  # "x = x" names x (a definition), it is no chain of steps
     result, derivation = grade(_chain_text([rewrite(p) for _, rewrite in chosen], one_line), part="chain")
     assert result.fraction == 1.0, (result.detail, [name for name, _ in chosen])
     assert len(derivation.steps) == len(chosen) - 1
