@@ -201,4 +201,9 @@ def validate(rubric: Path) -> None:
     if failures:
         sys.exit(EXIT_INVALID)
     items = sum(len(q.items) for q in loaded.questions)
-    click.echo(f"{rubric}: valid ({len(loaded.questions)} questions, {items} items, {loaded.total:g} points; self-tests pass)")
+    click.echo(f"{rubric}: valid ({_count(len(loaded.questions), 'question')}, {_count(items, 'item')}, "
+               f"{loaded.total:g} points; self-tests pass)")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

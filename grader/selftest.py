@@ -80,7 +80,8 @@ def _check_item(item: Item, question: Question, test: SelfTest, budget: float) -
             return problems
     if got == test.label:
         return []
-    return [failure(item.line, f": self-test: a {test.label} answer ({_shown(test.text)!r}) was graded {got}")]
+    article = "an" if test.label[0] in "aeiou" else "a"
+    return [failure(item.line, f": self-test: {article} {test.label} answer ({_shown(test.text)!r}) was graded {got}")]
 
 
 def _source(item: Item, key: str) -> str:

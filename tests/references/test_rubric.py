@@ -101,7 +101,7 @@ def test_validate_prints_every_computed_reference_before_the_last_line(write_rub
     assert lines == [
         "q1: p_positive = 217/2000 ≈ 0.1085",
         "q1: posterior = 19/217 ≈ 0.0875576",
-        f"{folder}: valid (1 questions, 1 items, 2 points; self-tests pass)",
+        f"{folder}: valid (1 question, 1 item, 2 points; self-tests pass)",
     ]
 
 

@@ -503,4 +503,4 @@ def test_validate_passes_a_choice_rubric(tmp_path):
     folder = write_rubric(tmp_path / "r")
     result = CliRunner().invoke(main, ["validate", str(folder)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == f"{folder}: valid (1 questions, 2 items, 3 points; self-tests pass)"
+    assert result.output.splitlines()[-1] == f"{folder}: valid (1 question, 2 items, 3 points; self-tests pass)"
