@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import sympy
 
@@ -34,7 +34,64 @@ from grader.reading.markdown import math_fragments
 # The first "=" is found possessively (the class before it has no "="): "[…=…]*=[…=…]*" would
 # try every "=" of the run as the one, with every end after it (cubic on "(=(=(=…").
 _RUN = re.compile(r"(?<![A-Za-z_\d.{])[\d(\[√][\d\s.,+\-*/^()\[\]√×·]*+=[\d\s.,+\-*/^()\[\]√=×·]*[\d)\]]")
-_MATH_DELIMITED = re.compile(r"\$\$.*?\$\$|\$.*?\$|\\\(.*?\\\)|\\\[.*?\\\]")
+# Where _RUN can start, and the two stretches it scans: up to the first "=", then on to the end.
+_RUN_START = re.compile(r"(?<![A-Za-z_\d.{])[\d(\[√]")
+_BEFORE_EQUALS = re.compile(r"[\d\s.,+\-*/^()\[\]√×·]*+")
+_AFTER_EQUALS = re.compile(r"[\d\s.,+\-*/^()\[\]√=×·]*+")
+
+
+def _runs(text: str) -> Iterator[str]:
+    """The runs ``_RUN.finditer(text)`` finds, left to right, in linear time.
+
+    ``finditer`` tries _RUN at every start, and each try scans the arithmetic after it: on a long
+    stretch that holds no run ("1 1 1 …" without "=") that is quadratic. A try that fails fails
+    at every later start up to where it stopped scanning, so the search goes on from there: a
+    later start before the first "=" meets the same character where the "="-free part ends (not
+    "=", or the same "=" followed by the same stretch, which holds no digit or closing bracket
+    to end on), and a later start after that "=" scans only part of that same stretch.
+    """
+    pos = 0
+    while (start := _RUN_START.search(text, pos)) is not None:
+        run = _RUN.match(text, start.start())
+        if run is not None:
+            yield run.group()
+            pos = run.end()
+            continue
+        pos = _BEFORE_EQUALS.match(text, start.end()).end()
+        if text.startswith("=", pos):
+            pos = _AFTER_EQUALS.match(text, pos + 1).end()
+
+
+# $$…$$, $…$, \(…\) and \[…\] in plain text, each the shortest, within one line, tried in that
+# order at each position: what ``re.sub(r"\$\$.*?\$\$|\$.*?\$|\\\(.*?\\\)|\\\[.*?\\\]", " ", text)``
+# blanks. That pattern rescans the rest of the line for every unclosed opener (quadratic on a
+# long run of "\("); here an opener whose closer was not found once is known to be unclosed.
+_MATH_OPENER = re.compile(r"\$|\\[(\[]")
+_MATH_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
+
+
+def _outside_math(text: str) -> str:
+    """``text`` with its delimited math blanked (each piece becomes one space)."""
+    return "\n".join(_outside_math_in_line(part) for part in text.split("\n"))  # "." stops at "\n"
+
+
+def _outside_math_in_line(text: str) -> str:
+    parts: list[str] = []
+    kept = pos = 0
+    unclosed: set[str] = set()  # closers not found after some earlier opener: none after a later one
+    while (opener := _MATH_OPENER.search(text, pos)) is not None:
+        start, pos = opener.start(), opener.start() + 1
+        for opening, closing in _MATH_DELIMITERS:
+            if closing in unclosed or not text.startswith(opening, start):
+                continue
+            end = text.find(closing, start + len(opening))
+            if end < 0:
+                unclosed.add(closing)
+                continue
+            parts += [text[kept:start], " "]
+            kept = pos = end + len(closing)
+            break
+    return "".join(parts) + text[kept:]
 
 
 @dataclass(frozen=True)
@@ -91,10 +148,10 @@ def _step(left: sympy.Expr, right: sympy.Expr, left_text: str, right_text: str) 
 def _sources(lines: Sequence[Line]) -> list[tuple[int, str]]:
     found = [(f.line, f.latex) for f in math_fragments(lines)]
     for line in lines:
-        outside = _MATH_DELIMITED.sub(" ", line.text)
+        outside = _outside_math(line.text)
         outside = re.sub(r"\\[()\[\]]", " ", outside)
         outside = _TIMES_X.sub(" * ", outside)  # "2 x 4 = 8": x between digits multiplies
-        found += [(line.number, _plain(m.group())) for m in _RUN.finditer(outside)]
+        found += [(line.number, _plain(run)) for run in _runs(outside)]
     return found
 
 

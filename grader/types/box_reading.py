@@ -30,23 +30,30 @@ _NUM = r"-?\d+(?:\.\d+)?(?:/\d+)?"
 _TUPLE4 = re.compile(rf"[(\[]\s*({_NUM})\s*[,;]\s*({_NUM})\s*[,;]\s*({_NUM})\s*[,;]\s*({_NUM})\s*[)\]]")
 _CENTRE = re.compile(rf"(?:cent(?:re|er)|contre|midpoint)[^()\[\]\n]{{0,25}}?[(\[]\s*({_NUM})\s*[,;]\s*({_NUM})\s*[)\]]", re.I)
 _SIZE = re.compile(rf"(?:size|dimensions?)\D{{0,12}}?({_NUM})\s*(?:x|×|\\times|by|,)\s*({_NUM})", re.I)
-_WIDTH_HEIGHT = re.compile(rf"\b(?:w(?:idth)?)\s*(?:=|:|of|is)?\s*({_NUM})\D{{1,12}}?\b(?:h(?:eight)?)\s*(?:=|:|of|is)?\s*({_NUM})", re.I)
+# "w = 4, h = 4", "width of 10 and height 6". The spaces around the optional "=" are taken once
+# ("\s*(?:=|…)?\s*" splits a run of spaces two ways at every position when no number follows).
+_WIDTH_HEIGHT = re.compile(
+    rf"\b(?:w(?:idth)?)\s*+(?:(?:=|:|of|is)\s*+)?+({_NUM})\D{{1,12}}?\b(?:h(?:eight)?)\s*+(?:(?:=|:|of|is)\s*+)?+({_NUM})", re.I)
 _TRUTH = re.compile(r"ground[\s-]*truth|\bg\.?\s?t\.?\b|\btarget\b|\btrue\s+box\b|\bactual\b", re.I)
-_NAME = re.compile(r"(?:^|[\s$(,])\\?(?:mathrm\{)?([A-Za-z](?:_?\{?\d{1,2}\}?)?)\}?\s*(?:=|:|is\b|be\b|at\b)?\s*\$?\s*$")
+_NAME = re.compile(r"(?:^|[\s$(,])\\?(?:mathrm\{)?([A-Za-z](?:_?\{?\d{1,2}\}?)?)\}?\s*+(?:(?:=|:|is\b|be\b|at\b)\s*+)?+(?:\$\s*+)?+$")
 
 # How the answer says boxes are written; first match wins, most specific first.
 _FORMAT_STATEMENTS: tuple[tuple[Format, re.Pattern[str]], ...] = (
     ("centre_size", re.compile(r"\(\s*(?:c_?\{?x\}?|x_?\{?c\}?)\s*,\s*(?:c_?\{?y\}?|y_?\{?c\}?)\s*,\s*w\s*,\s*h\s*\)|cent(?:re|er)\s*(?:\+|and|,|&)\s*(?:size|width)", re.I)),
-    ("corner_size", re.compile(r"\(\s*x\s*,\s*y\s*,\s*w\s*,\s*h\s*\)|top[\s-]*left\s*(?:corner)?\s*(?:\+|and|,|&)\s*(?:size|width)", re.I)),
-    ("corners", re.compile(r"\(\s*x_?\{?1\}?\s*,\s*y_?\{?1\}?\s*,\s*x_?\{?2\}?\s*,\s*y_?\{?2\}?\s*\)|\bcorners?\b|top[\s-]*left\s*(?:corner)?\s*(?:and|,|&)\s*bottom[\s-]*right", re.I)),
+    # "top left (corner)": the spaces after "left" are taken once, with or without "corner".
+    ("corner_size", re.compile(r"\(\s*x\s*,\s*y\s*,\s*w\s*,\s*h\s*\)|top[\s-]*left\s*+(?:corner\s*+)?+(?:\+|and|,|&)\s*(?:size|width)", re.I)),
+    ("corners", re.compile(r"\(\s*x_?\{?1\}?\s*,\s*y_?\{?1\}?\s*,\s*x_?\{?2\}?\s*,\s*y_?\{?2\}?\s*\)|\bcorners?\b|top[\s-]*left\s*+(?:corner\s*+)?+(?:and|,|&)\s*bottom[\s-]*right", re.I)),
 )
 
 # Built-in names of the metrics; a rubric adds its OCR variants as literal words.
 METRIC_PATTERNS: Mapping[str, str] = {
     "iou": r"\bIoU\b|intersection\s+over\s+union",
-    "l2": r"\bL\s*_?\{?\s*2\s*\}?(?![\d])|\beuclidean\b|\bl2[\s-]*(?:norm|distance)",
+    # "L2", "L_2", "L_{2}", "L 2": every space before the 2 is taken once (not split between two "\s*").
+    "l2": r"\bL\s*+_?+\{?+\s*+2\s*\}?(?![\d])|\beuclidean\b|\bl2[\s-]*(?:norm|distance)",
 }
-_ROOT = re.compile(r"(\d+(?:\.\d+)?)?\s*(?:√|\\sqrt\s*|sqrt\s*)[{(]?\s*(\d+(?:\.\d+)?(?:/\d+)?)\s*[})]?")
+# "√8", "2\sqrt{2}", "sqrt (8)". The spaces after "sqrt" are all taken before the optional bracket
+# (with no bracket, "\s*[{(]?\s*" would split them every way when no number follows).
+_ROOT = re.compile(r"(\d+(?:\.\d+)?)?\s*(?:√|\\sqrt\s*+|sqrt\s*+)[{(]?+\s*+(\d+(?:\.\d+)?(?:/\d+)?)\s*[})]?")
 _RESULT = re.compile(r"=|≈|\\approx|\bis\b|:")
 _ABOUT_MAX = 30  # characters between a metric's name and its value ("(G, B)", " of box A")
 # Where a chain of values ends: a comma, semicolon, full stop, or a word (√ and \frac are not words).
@@ -105,8 +112,16 @@ def _spans(text: str) -> list[tuple[int, int, tuple[Fraction, ...], Format | Non
         if size is not None:
             values = (Fraction(m[1]), Fraction(m[2]), Fraction(size[1]), Fraction(size[2]))
             found.append((m.start(), m.end() + size.end(), values, "centre_size"))
+    # Four numbers in brackets that start inside a centre-and-size box are part of it. The
+    # centre boxes come in order of their starts, the tuples too: one sweep, keeping the
+    # furthest end of the boxes started so far, not a look through every box for each tuple
+    # (earlier tuples never hold a later one: finditer's matches do not overlap).
+    centres, started, reach = found[:], 0, -1
     for m in _TUPLE4.finditer(text):
-        if not any(start <= m.start() < end for start, end, _, _ in found):
+        while started < len(centres) and centres[started][0] <= m.start():
+            reach = max(reach, centres[started][1])
+            started += 1
+        if m.start() >= reach:
             found.append((m.start(), m.end(), tuple(Fraction(g) for g in m.groups()), None))
     return sorted(found, key=lambda span: span[0])
 
@@ -121,10 +136,15 @@ def read_boxes(lines: Sequence[Line]) -> list[WrittenBox]:
             role, name = _role_and_name(line.text[previous_end:start])
             boxes.append(WrittenBox(values, fmt, role, name, line.number, line.text[start:end].strip()))  # type: ignore[arg-type]
             previous_end = end
+    # A repeat: the same numbers and format as a box kept before, and its name or no name.
     unique: list[WrittenBox] = []
+    names: dict[tuple[tuple[Fraction, ...], Format | None], set[str]] = {}  # of the boxes kept
     for box in boxes:
-        if not any(b.values == box.values and b.fmt == box.fmt and (b.name == box.name or not box.name) for b in unique):
-            unique.append(box)
+        kept = names.get((box.values, box.fmt))
+        if kept is not None and (not box.name or box.name in kept):
+            continue
+        unique.append(box)
+        names.setdefault((box.values, box.fmt), set()).add(box.name)
     return unique
 
 

@@ -129,7 +129,9 @@ class Reading:
 
 # Text repairs that are specific to derivations: a difference of one name with itself is never
 # meant (OCR lost the hat of Ô_t), and a comma between factors is a misread product dot.
-_LOST_HAT = re.compile(r"\b(O)_\{?\s*(\d)\s*\}?\s*-\s*O_\{?\s*\2\s*\}?")
+# The spaces after the first subscript are taken once, with or without its "}" ("\s*\}?\s*" would
+# split a long run of them every way when no "-" follows).
+_LOST_HAT = re.compile(r"\b(O)_\{?\s*(\d)\s*+(?:\}\s*+)?+-\s*O_\{?\s*\2\s*\}?")
 _COMMA_PRODUCT = re.compile(r"\)\s*,\s*(?=[A-Za-z\\])")
 
 

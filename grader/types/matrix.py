@@ -92,9 +92,63 @@ class Reading:
 
 _ENV = re.compile(r"\\begin\s*\{(?P<env>[bpvBV]?matrix\*?|smallmatrix|array)\}(?:\s*\{[^{}]*\})?")
 _ROW_SPLIT = re.compile(r"\\\\(?:\s*\[[^\]]*\])?")  # "\\" ends a row; "\\[2pt]" too
+_ROW_BREAK = re.compile(r"\\\\")  # _ROW_SPLIT where no "]" follows (its "[…]" cannot match there)
 # LaTeX spacing and rules inside a matrix, and math delimiters: not part of any entry.
 _CELL_NOISE = re.compile(r"\\(?:hline|cline\{[^}]*\}|left|right|,|;|!|quad|qquad)|\$")
-_ROW_LINE = re.compile(r"^[\[(]?\s*(?P<body>[^\[\]()]*?)\s*[\])]?\s*[,;.]?\s*$")
+_NOISE_UNCLOSED = re.compile(r"\\(?:hline|left|right|,|;|!|quad|qquad)|\$")  # _CELL_NOISE where no "}" follows
+
+
+def _cut_after_last(text: str, closer: str) -> tuple[str, str]:
+    """``text`` cut just after its last ``closer`` (all of it in the second part when there is none).
+
+    ``_ROW_SPLIT`` and ``_CELL_NOISE`` each hold a group ("\\\\[…]", "\\cline{…}") that scans on
+    to its closer; tried at every opener with no closer after it, each attempt scans to the end
+    (quadratic on a long run of "\\\\[" or "\\cline{"). No match of either pattern spans the cut
+    (a group ends at the first closer after it, and the other alternatives hold no closer), so
+    the pattern runs on the first part, where every group finds its closer at once, and the
+    pattern without the group on the rest, where the group can never match.
+    """
+    cut = text.rfind(closer) + 1
+    return text[:cut], text[cut:]
+
+
+def _split_rows(body: str) -> list[str]:
+    """``_ROW_SPLIT.split(body)``, in linear time."""
+    head, tail = _cut_after_last(body, "]")
+    rows, more = _ROW_SPLIT.split(head), _ROW_BREAK.split(tail)
+    return rows[:-1] + [rows[-1] + more[0]] + more[1:]
+
+
+def _drop_noise(text: str, replacement: str = " ") -> str:
+    """``_CELL_NOISE.sub(replacement, text)``, in linear time."""
+    head, tail = _cut_after_last(text, "}")
+    return _CELL_NOISE.sub(replacement, head) + _NOISE_UNCLOSED.sub(replacement, tail)
+
+
+def _row_body(text: str) -> str | None:
+    """What a line holding one row ("[1 2 0 3]", "(1, 2).", "1 2 3") holds between its brackets,
+    as ``^[\\[(]?\\s*(?P<body>[^\\[\\]()]*?)\\s*[\\])]?\\s*[,;.]?\\s*$`` reads it; None when that
+    pattern does not match.
+
+    A scan instead of that pattern: its lazy body and four "\\s*" try every split of a run of
+    spaces, at every end of the body before it (minutes on "1", 2,000 spaces, "("). The body
+    starts after an opening bracket and the spaces after it, and ends where the longest tail of
+    spaces, a closing bracket, spaces, one of ",;." and spaces starts (the pattern tries the
+    shortest body first); the pattern fails when a bracket is left in the body.
+    """
+    start = 1 if text[:1] in ("[", "(") else 0
+    while start < len(text) and text[start].isspace():
+        start += 1
+    end = len(text)
+    for optional in (",;.", "])"):  # from the right: spaces, one of ",;.", spaces, "]" or ")", spaces
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start and text[end - 1] in optional:
+            end -= 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    body = text[start:end]
+    return None if any(c in body for c in "[]()") else body
 
 
 class _Text:
@@ -114,7 +168,7 @@ class _Text:
 
 def _cell_numbers(cell: str) -> list[Number] | None:
     """The one number a cell holds ("3", "{-2}", "\\frac{12}{5}", "0.5"), else None."""
-    text = _CELL_NOISE.sub(" ", cell).strip()
+    text = _drop_noise(cell).strip()
     while len(text) > 1 and text[0] == "{" and text[-1] == "}":  # a group around the whole entry
         text = text[1:-1].strip()
     number = parse_number(text)
@@ -128,7 +182,7 @@ def _rows_of(cells: list[list[str]], split_spaces: bool) -> tuple[list[list[Numb
         numbers: list[Number] = []
         for cell in row:
             if split_spaces:  # a row written without "&": its words are the entries
-                words = [_cell_numbers(word) for word in _CELL_NOISE.sub(" ", cell).replace(",", " ").split()]
+                words = [_cell_numbers(word) for word in _drop_noise(cell).replace(",", " ").split()]
                 if not words or not all(words):
                     return None, f"row {r} holds something other than numbers: {cell.strip()!r}"
                 numbers.extend(n for word in words for n in word)
@@ -152,22 +206,35 @@ def _shape_problem(rows: list[list[Number]]) -> str:
 
 def _latex(text: _Text, found: list[Candidate], problems: list[tuple[int, str]]) -> str:
     """LaTeX matrices; returns the text with them blanked so other readers skip them."""
-    blanked = text.text
+    read: list[tuple[int, int]] = []
+    # Per environment name, the \end{env} the last search found after an earlier \begin{env}
+    # (None: there is none after it). A later \begin{env} that ends before that \end starts
+    # finds the same one, so the text is searched about once per name, not once per \begin
+    # (quadratic on many unclosed or nested ones).
+    ends: dict[str, re.Match[str] | None] = {}
     for begin in _ENV.finditer(text.text):
         env = begin["env"]
-        end = re.compile(r"\\end\s*\{" + re.escape(env) + r"\}").search(text.text, begin.end())
+        if env not in ends or (ends[env] is not None and begin.end() > ends[env].start()):
+            ends[env] = re.compile(r"\\end\s*\{" + re.escape(env) + r"\}").search(text.text, begin.end())
+        end = ends[env]
         line = text.line_at(begin.start())
         if end is None:
             problems.append((line, f"\\begin{{{env}}} is never closed"))
             continue
-        body = text.text[begin.end():end.start()]
-        if _ENV.search(body):
+        if _ENV.search(text.text, begin.end(), end.start()):
             continue  # nested matrices (block matrices) are not one matrix of numbers
-        row_texts = [r for r in _ROW_SPLIT.split(body) if _CELL_NOISE.sub("", r).strip()]
+        body = text.text[begin.end():end.start()]
+        row_texts = [r for r in _split_rows(body) if _drop_noise(r, "").strip()]
         cells = [r.split("&") for r in row_texts]
         _add(cells, "&" not in body, line, text.line_at(end.end()), f"LaTeX {env}", found, problems)
-        blanked = blanked[:begin.start()] + " " * (end.end() - begin.start()) + blanked[end.end():]
-    return blanked
+        read.append((begin.start(), end.end()))
+    # The environments read come in order and do not overlap (one inside another's body would
+    # make that one nested): blanked in one pass, not by rebuilding the text for each.
+    parts, done = [], 0
+    for start, stop in read:
+        parts += [text.text[done:start], " " * (stop - start)]
+        done = stop
+    return "".join(parts) + text.text[done:]
 
 
 def _add(cells: list[list[str]], split_spaces: bool, first: int, last: int, source: str,
@@ -244,8 +311,8 @@ def _row_lines(lines: Sequence[Line], found: list[Candidate], problems: list[tup
     for line in lines:
         text = line.text.strip().strip("$").strip()
         text = re.split(r"[=:]", text)[-1]  # "C =", "Row 1:" label the row
-        match = _ROW_LINE.match(text.strip())
-        cells = re.split(r"[\s,]+", match["body"].strip()) if match and match["body"].strip() else []
+        body = _row_body(text.strip())
+        cells = re.split(r"[\s,]+", body.strip()) if body and body.strip() else []
         if len(cells) >= 2 and all(_cell_numbers(c) for c in cells):
             run.append((line, cells))
         else:

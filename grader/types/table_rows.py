@@ -182,12 +182,20 @@ def _table_from_block(block: list[tuple[Line, list[str]]]) -> StudentTable | Non
 
 # --- lines of labelled pairs -------------------------------------------------------------
 
+# "P@3 =", "precision_{3}:", "r(3) =", "P at rank 3 =", "R =". Every character is read one way
+# only, so a near-label ("p" and a long run of spaces, then no "=") fails in linear time: the
+# spaces after the name are all taken before "@", "_", "(" or "[" (none is a space), or all
+# belong to " at " (a separate branch); the optional parts of the tail each take their own
+# spaces ("\s*\}?\s*" would split a run of spaces between its two "\s*" every way).
 _LABEL = re.compile(
-    r"\b(?P<kind>precision|prec|recall|rec|p|r)\s*(?:@\s*|_\{?\s*|\(\s*|\[\s*|\s+at\s+(?:rank\s+)?)?"
-    r"(?P<rank>\d{1,3})?\s*\}?\s*[)\]]?\s*[=:]",
+    r"\b(?P<kind>precision|prec|recall|rec|p|r)"
+    r"(?:\s*+(?:@\s*+|_\{?+\s*+|\(\s*+|\[\s*+)?+|\s++at\s++(?:rank\s++)?+)"
+    r"(?P<rank>\d{1,3}+)?+\s*+(?:\}\s*+)?+(?:[)\]]\s*+)?+[=:]",
     re.IGNORECASE,
 )
-_LEADING_RANK = re.compile(r"^\s*(?:rank|k|at)?\s*(?P<rank>\d{1,3})\s*(?:[.):\-]|\s{2,}|\t)", re.IGNORECASE)
+# "3.", "rank 3)", "k 3:", "3   0.67": the spaces before the rank are all taken at once, with
+# or without a word between them.
+_LEADING_RANK = re.compile(r"^\s*+(?:(?:rank|k|at)\s*+)?+(?P<rank>\d{1,3}+)\s*(?:[.):\-]|\s{2,}|\t)", re.IGNORECASE)
 _CHAIN_GAP = re.compile(r"^\s*=\s*$")
 
 
