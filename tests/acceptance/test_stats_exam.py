@@ -1,0 +1,78 @@
+"""Acceptance: the second bundled exam (probability and statistics), graded with generic types only.
+
+The bands in stats_exam_bands.py were written by the TA who set the paper, before any
+rubric existed; the rubric (rubrics/stats-exam) was written from the authoring guide
+alone, before anyone looked at these sheets. A sheet the engine grades outside its
+band is listed in KNOWN_MISSES with what goes wrong: it stays a failing expectation
+(strict xfail) until the engine earns the band, so a miss is never silently accepted
+and a fix is noticed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader.engine import Grader
+from grader.rubric.loader import load_rubric
+from grader.types.base import type_names
+
+from tests.acceptance.stats_exam_bands import BANDS
+
+ROOT = Path(__file__).resolve().parents[2]
+RUBRIC = ROOT / "rubrics" / "stats-exam"
+SHEETS = ROOT / "submissions" / "stats-exam"
+DOMAIN_TYPES = {"table", "construction", "derivation"}  # the deep-learning pack's
+
+# sheet -> what the engine gets wrong there, as measured on 2026-12-01 (filled in from the
+# measurement, never by tuning to a sheet). Common to all: the guide-only rubric leaves 29 of
+# the 50 marks to by_hand items (multi-part questions under one id: a part's items cannot tell
+# their part's answer from the others'; see rubrics/stats-exam/NOTES.md), so a script can
+# reach at most 21 marks before a TA grades the rest.
+_BY_HAND = "29 of 50 marks are by_hand (multi-part questions, NOTES.md); "
+KNOWN_MISSES: dict[str, str] = {
+    "s01_full_correct_typed": _BY_HAND + "15/50: q1 values read from the wrong part, q4 P^2 pi and q7 choices not read",
+    "s02_correct_alternative_forms": _BY_HAND + "16/50: as s01; the frequency-tree q1 is not read",
+    "s03_typical_mistakes": _BY_HAND + "9 vs 33-35: q2 and q3(b) values not read",
+    "s04_ocr_damaged_strong": _BY_HAND + "2 vs 47-49: OCR-damaged labels and numbers defeat segmentation and reading",
+    "s05_ocr_damaged_mixed": _BY_HAND + "2 vs 35-37: as s04",
+    "s06_partially_answered": _BY_HAND + "7 vs 18-19",
+    "s08_repeats_questions": "2 vs 0: the question's own words earn q3 and q5 marks",
+    "s09_pvalue_misconception": _BY_HAND + "15 vs 43-45",
+    "s10_weak_mostly_wrong": _BY_HAND + "3 vs 9-12",
+    "s11_plain_text_no_latex": _BY_HAND + "17 vs 49: plain-text formulas for q2/q3 not read",
+    "s12_carried_forward_slips": _BY_HAND + "9 vs 44-46: no carry-forward across parts",
+    "s13_bare_answers_only": _BY_HAND + "15 vs 34-35",
+}
+
+
+@pytest.fixture(scope="module")
+def graded():
+    rubric = load_rubric(RUBRIC)
+    grader = Grader(rubric)
+    return rubric, {path.stem: grader.grade_file(path) for path in sorted(SHEETS.glob("*.md"))}
+
+
+def test_the_rubric_uses_generic_types_only(graded):
+    rubric, _ = graded
+    used = {item.qtype.name for q in rubric.questions for item in q.items}
+    assert used <= set(type_names()) - DOMAIN_TYPES and rubric.total == 50
+
+
+def test_every_sample_sheet_has_a_band(graded):
+    _, results = graded
+    assert set(results) == set(BANDS)
+
+
+@pytest.mark.parametrize("sheet", [
+    pytest.param(s, marks=pytest.mark.xfail(reason=KNOWN_MISSES[s], strict=True)) if s in KNOWN_MISSES else s
+    for s in sorted(BANDS)
+])
+def test_each_sheet_lands_in_the_band_its_ta_wrote(graded, sheet):
+    _, results = graded
+    result = results[sheet]
+    assert result.status == "graded", result.error
+    low, high = BANDS[sheet]["total"]
+    per_question = {q.id: q.score for q in result.questions}
+    assert low <= result.score <= high, (result.score, per_question)
