@@ -23,6 +23,12 @@ API:
 * ``compute_references(given, compute, solver_refs) -> (References, problems)`` —
   what the rubric loader calls; problems are ``(key path, message)``.
 * ``evaluate_formula(text, names={}) -> value`` — one formula, for tests and tools.
+* ``compile_formula(text) -> Formula`` — read once, evaluate many: ``Formula.names`` (the
+  free names it uses) and ``Formula.evaluate(names) -> value``; a formula read before
+  is not read again.
+* ``formula_names(text) -> set[str]`` — the free names a formula uses: not the index
+  of a ``sum``/``product``/``table`` inside it, a limit's direction, an option's name
+  (``mu=``) or a constant; ``FormulaError`` when it cannot be read.
 * ``to_reference(value)`` — a value as items receive it: ``int``; ``Fraction``; an
   exact sympy number for irrationals (``sqrt(2)``, ``pi``, ``erf(...)``); a sympy
   formula in the LaTeX reader's names (plain symbols, ``e`` and ``pi`` as names);
@@ -39,18 +45,14 @@ from typing import Any, Mapping
 
 from grader.references.compute import References, compute_references, computed_lines
 from grader.references.errors import FormulaError
+from grader.references.formula import Formula, compile_formula, formula_names
 from grader.references.values import RefList, show, to_reference
 
-__all__ = ["FormulaError", "RefList", "References", "compute_references", "computed_lines", "evaluate_formula",
-           "show", "to_reference"]
+__all__ = ["Formula", "FormulaError", "RefList", "References", "compile_formula", "compute_references", "computed_lines",
+           "evaluate_formula", "formula_names", "show", "to_reference"]
 
 
 def evaluate_formula(text: str, names: Mapping[str, Any] | None = None) -> Any:
     """The exact value (of ours, see ``values``) of one formula over ``names`` (plain Python
     values or ours: ints, Fractions, floats, lists, sympy objects)."""
-    from grader.references.evaluate import Evaluator
-    from grader.references.reader import read_formula
-    from grader.references.values import from_python
-
-    converted = {name: from_python(value, name) for name, value in (names or {}).items()}
-    return Evaluator(converted).value(read_formula(text))
+    return compile_formula(text).evaluate(names)

@@ -28,7 +28,7 @@ from grader.references import forms, stats  # noqa: F401 - they register their f
 from grader.references import functions, ops
 from grader.references.errors import FormulaError
 from grader.references.reader import Binary, Call, Compare, Index, ListOf, Name, Node, Num, Pair, Unary
-from grader.references.values import describe, guard, is_matrix, is_truth, is_vector, matrix_of_rows, scalar, vector, whole
+from grader.references.values import describe, guard, is_matrix, is_truth, is_vector, list_of, scalar, whole
 
 MAX_STEPS = 200_000
 
@@ -136,6 +136,8 @@ class Evaluator:
             return ops.multiply(left, right)
         if node.op == "/":
             return ops.divide(left, right)
+        if node.op in (".*", "./", ".^"):
+            return ops.elementwise(left, right, node.op)
         return ops.power(left, right)
 
     def _Compare(self, node: Compare, bound) -> Any:
@@ -146,15 +148,7 @@ class Evaluator:
         raise FormulaError("a bracketed pair (value, condition) is only written inside piecewise(...)")
 
     def _ListOf(self, node: ListOf, bound) -> Any:
-        items = [self.value(item, bound) for item in node.items]
-        if all(not is_matrix(item) and not is_truth(item) for item in items):
-            return guard(vector(items))
-        if all(is_vector(item) for item in items):  # [[1, 2], [3, 4]]: each inner list is a row
-            return guard(matrix_of_rows([list(item) for item in items]))
-        odd = [item for item in items if is_truth(item) or (is_matrix(item) and not is_vector(item))]
-        if odd:
-            raise FormulaError(f"a list holds numbers (a vector) or lists of numbers (the rows of a matrix), not {describe(odd[0])}")
-        raise FormulaError("a list holds numbers (a vector) or only lists (the rows of a matrix), not a mix of both")
+        return guard(list_of([self.value(item, bound) for item in node.items]))
 
     def _Index(self, node: Index, bound) -> Any:
         target = self.value(node.target, bound)
@@ -163,13 +157,13 @@ class Evaluator:
         if len(node.indices) == 1:
             if not is_vector(target):
                 raise FormulaError(f"{describe(target)} needs a row and a column: write M[row, column] (from 1)")
-            return target[self._position(node.indices[0], bound, len(target), "entry") - 1]
+            return target[self.position(node.indices[0], bound, len(target), "entry") - 1]
         if len(node.indices) == 2:
-            row = self._position(node.indices[0], bound, target.rows, "row")
-            return target[row - 1, self._position(node.indices[1], bound, target.cols, "column") - 1]
+            row = self.position(node.indices[0], bound, target.rows, "row")
+            return target[row - 1, self.position(node.indices[1], bound, target.cols, "column") - 1]
         raise FormulaError(f"an index has one number (v[i]) or two (M[row, column]), not {len(node.indices)}")
 
-    def _position(self, node: Node, bound, size: int, axis: str) -> int:
+    def position(self, node: Node, bound, size: int, axis: str) -> int:
         """A 1-based index, checked against the size of its axis; errors point at the index."""
         try:
             number = whole(self.value(node, bound), f"an index ({axis})")

@@ -11,6 +11,11 @@ works). A longer range is summed in closed form only when the body is a polynomi
 in the index (``sum(k^2, k, 1, 10^6)``); anything else over a long range is refused
 at once rather than left to run. Infinite or symbolic ranges go to sympy's
 ``summation`` / ``product`` under the formula's time limit.
+
+``table(f, i, lo, hi)`` is the list of f for i = lo, …, hi (rows of a matrix when f
+is a list); like a list it has at most ``MAX_SIDE`` entries, so its range must be
+whole numbers. ``row(M, i)`` and ``col(M, j)`` count from 1 like ``M[i, j]`` and
+point at the index that is out of range.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from grader.references import ops
 from grader.references.errors import FormulaError
 from grader.references.functions import function
 from grader.references.reader import Compare, Name, Pair
-from grader.references.values import MAX_BITS, describe, is_matrix, scalar, vector, whole
+from grader.references.values import MAX_BITS, MAX_SIDE, describe, is_matrix, list_of, matrix, scalar, vector, whole
 
 MAX_UNROLL = 1_000
 MAX_DIFF_ORDER = 20
@@ -40,13 +45,19 @@ def _bounds(ev, node, bound, name: str) -> tuple[sympy.Expr, sympy.Expr]:
     return low, high
 
 
+def _at_index(value, var: str, symbol, index: sympy.Integer):
+    """``value`` with the index symbol set to ``index``: a computed name written in it
+    (term = k^2 for a given symbol k) gets the number too, whichever symbol named ``var``
+    it is in (the caller may not have passed the given k: it is not a free name)."""
+    named = {s: index for s in getattr(value, "free_symbols", ()) if isinstance(s, sympy.Symbol) and s.name == var}
+    return value.xreplace({symbol: index, **named})
+
+
 def _unrolled(ev, node, bound, name: str, var: str, symbol, low: int, high: int):
     terms = []
     for i in range(low, high + 1):
         index = sympy.Integer(i)
-        term = ev.value(node.args[0], {**bound, var: index})
-        # A computed name written in the index symbol (term = k^2) gets the number too.
-        terms.append(term.xreplace({symbol: index}))
+        terms.append(_at_index(ev.value(node.args[0], {**bound, var: index}), var, symbol, index))
     if not terms:  # an empty range: hi < lo
         return sympy.Integer(0 if name == "sum" else 1)
     if any(is_matrix(term) for term in terms):  # a sum of vectors: shapes checked term by term
@@ -84,14 +95,70 @@ def _series(ev, node, bound, name: str):
     return result
 
 
-@function("sum", 4, form=True)
+@function("sum", 4, form=True, hint="; sum(f, k, lo, hi) adds f for k = lo, …, hi; "
+                                      "for the sum of a list's (or a matrix's) entries write total(v)")
 def _sum(ev, node, bound):
     return _series(ev, node, bound, "sum")
 
 
-@function("product", 4, form=True)
+@function("product", 4, form=True, hint="; product(f, k, lo, hi) multiplies f for k = lo, …, hi")
 def _product(ev, node, bound):
     return _series(ev, node, bound, "product")
+
+
+# ---------------------------------------------------------------- tables: a list of one formula per index
+
+
+def _table_bound(ev, arg, bound) -> int:
+    try:
+        number = scalar(ev.value(arg, bound), "table's bounds")
+        if not number.is_Integer:
+            raise FormulaError(f"table's bounds must be whole numbers (a list has a definite length), not {describe(number)}")
+    except FormulaError as exc:
+        raise exc.at(arg.col) from None
+    return int(number)
+
+
+@function("table", 4, form=True, hint="; table(f, i, lo, hi) lists f for i = lo, …, hi")
+def _table(ev, node, bound):
+    var, symbol = ev.variable(node.args[1], bound, "table", integer=True)
+    low, high = (_table_bound(ev, arg, bound) for arg in node.args[2:4])
+    count = high - low + 1
+    if count < 1:
+        raise FormulaError(f"table from {low} to {high} is empty: the last index is below the first", node.args[3].col)
+    if count > MAX_SIDE:
+        raise FormulaError(f"table from {low} to {high} would have {count:,} entries; a list has at most {MAX_SIDE}", node.args[3].col)
+    items = []
+    for i in range(low, high + 1):
+        index = sympy.Integer(i)
+        try:
+            item = ev.value(node.args[0], {**bound, var: index})
+        except FormulaError as exc:  # which entry failed: "division by zero, where i = 2"
+            where = f", {var} = {i}" if ", where " in exc.message else f", where {var} = {i}"
+            raise FormulaError(exc.message + where, exc.column) from None
+        items.append(_at_index(item, var, symbol, index))
+    return list_of(items, "a table")
+
+
+def _matrix_argument(ev, node, bound, name: str):
+    try:
+        return matrix(ev.value(node.args[0], bound), name)
+    except FormulaError as exc:
+        raise exc.at(node.args[0].col) from None
+
+
+@function("row", 2, form=True)
+def _row(ev, node, bound):
+    source = _matrix_argument(ev, node, bound, "row")
+    number = ev.position(node.args[1], bound, source.rows, "row")
+    return vector(list(source.row(number - 1)))
+
+
+@function("col", 2, form=True)
+def _col(ev, node, bound):
+    source = _matrix_argument(ev, node, bound, "col")
+    number = ev.position(node.args[1], bound, source.cols, "column")
+    return vector(list(source.col(number - 1)))
 
 
 # ---------------------------------------------------------------- calculus

@@ -23,7 +23,7 @@ import sympy
 
 from grader.references import ops
 from grader.references.errors import FormulaError
-from grader.references.values import MAX_BITS, MAX_EXPR_NODES, MAX_SIDE, data, describe, entries, is_matrix, matrix, scalar, vector, whole
+from grader.references.values import MAX_BITS, MAX_EXPR_NODES, MAX_SIDE, data, describe, entries, is_matrix, is_vector, matrix, scalar, vector, whole
 
 MAX_FACTORIAL = 1_000
 MAX_DIGITS_N = 100
@@ -37,6 +37,7 @@ class Function:
     max_args: int | None  # None: any number
     keywords: tuple[str, ...] = ()
     form: bool = False  # called as impl(evaluator, call_node, bound): it evaluates its arguments itself
+    hint: str = ""  # added to a wrong number of arguments: "; for the entries of a list write total(v)"
 
     def arity(self) -> str:
         low, high = self.min_args, self.max_args
@@ -49,19 +50,20 @@ class Function:
 
     def check_arity(self, count: int) -> None:
         if count < self.min_args or (self.max_args is not None and count > self.max_args):
-            raise FormulaError(f"{self.name} takes {self.arity()}, not {count}")
+            raise FormulaError(f"{self.name} takes {self.arity()}, not {count}{self.hint}")
 
 
 FUNCTIONS: dict[str, Function] = {}
 
 
-def function(name: str, min_args: int, max_args: int | None | str = "same", keywords: tuple[str, ...] = (), form: bool = False):
+def function(name: str, min_args: int, max_args: int | None | str = "same", keywords: tuple[str, ...] = (), form: bool = False,
+             hint: str = ""):
     """Register the decorated implementation as the function ``name`` of the language."""
     def register(impl: Callable[..., Any]) -> Callable[..., Any]:
         if name in FUNCTIONS:
             raise ValueError(f"function {name!r} registered twice")
         high = min_args if max_args == "same" else max_args
-        FUNCTIONS[name] = Function(name, impl, min_args, high, keywords, form)
+        FUNCTIONS[name] = Function(name, impl, min_args, high, keywords, form, hint)
         return impl
     return register
 
@@ -221,6 +223,53 @@ def _zeros(rows, cols=None):
     r = whole(rows, "zeros' rows", 1, MAX_SIDE)
     c = r if cols is None else whole(cols, "zeros' columns", 1, MAX_SIDE)
     return sympy.ImmutableMatrix.zeros(r, c)
+
+
+@function("ones", 1, 2)
+def _ones(rows, cols=None):
+    r = whole(rows, "ones' rows", 1, MAX_SIDE)
+    c = r if cols is None else whole(cols, "ones' columns", 1, MAX_SIDE)
+    return sympy.ImmutableMatrix.ones(r, c)
+
+
+# ---------------------------------------------------------------- lists from matrices (a confusion matrix's counts)
+# Every list here is a vector (a column), whatever it came from, so that lists of one
+# matrix combine entry by entry: diag(C) ./ colsums(C) is the per-class precision.
+
+
+@function("diag", 1)
+def _diag(a):
+    a = matrix(a, "diag")
+    if is_vector(a):  # a list: the diagonal matrix with it on the diagonal
+        return sympy.ImmutableMatrix(sympy.diag(*list(a)))
+    if a.rows != a.cols:
+        raise FormulaError(f"diag needs a square matrix (its diagonal) or a list (a diagonal matrix), not {describe(a)}")
+    return vector([a[i, i] for i in range(a.rows)])
+
+
+@function("rowsums", 1)
+def _rowsums(a):
+    a = matrix(a, "rowsums")
+    return vector([sympy.Add(*a.row(r)) for r in range(a.rows)])
+
+
+@function("colsums", 1)
+def _colsums(a):
+    a = matrix(a, "colsums")
+    return vector([sympy.Add(*a.col(c)) for c in range(a.cols)])
+
+
+@function("total", 1)
+def _total(a):
+    return sympy.Add(*matrix(a, "total"))
+
+
+@function("len", 1)
+def _len(a):
+    a = matrix(a, "len")
+    if not is_vector(a):
+        raise FormulaError(f"len needs a list, not {describe(a)}; shape(M) gives a matrix's rows and columns")
+    return sympy.Integer(len(a))
 
 
 # ---------------------------------------------------------------- counting

@@ -66,7 +66,7 @@ class Unary(Node):
 
 @dataclass(frozen=True)
 class Binary(Node):
-    op: str  # "+", "-", "*", "/", "^", "and", "or"
+    op: str  # "+", "-", "*", "/", "^", ".*", "./", ".^" (entry by entry), "and", "or"
     left: Node
     right: Node
 
@@ -157,6 +157,9 @@ def _parse(text: str) -> Tree:
     try:
         return parser.parse(text)
     except UnexpectedCharacters as exc:
+        if text[exc.pos_in_stream:exc.pos_in_stream + 2] in (".+", ".-"):
+            raise FormulaError("unexpected '.': + and - already work entry by entry (u + v, 1 - v); "
+                               "only .*, ./ and .^ are written with a dot", exc.column) from None
         raise FormulaError(f"unexpected character {text[exc.pos_in_stream]!r}", exc.column) from None
     except UnexpectedEOF:
         raise FormulaError("the formula ends too early (an operand or a closing bracket is missing)", len(text)) from None
@@ -204,6 +207,9 @@ def _number(token: Token) -> Num:
     return Num(token.column, Fraction(text), text)
 
 
+_POWERS = {"**": "^", ".**": ".^"}  # the two spellings of a power are one operator
+
+
 def _args(node) -> tuple[Node, ...]:
     return () if node is None else tuple(node)
 
@@ -227,7 +233,7 @@ class _Build(Transformer_NonRecursive):
     def binary(self, meta, children):
         left, op, right = children
         # At the operator: "cannot multiply ..." points at the "*" that does it.
-        return Binary(op.column, "^" if str(op) == "**" else str(op), left, right)
+        return Binary(op.column, _POWERS.get(str(op), str(op)), left, right)
 
     def unary(self, meta, children):
         op, operand = children

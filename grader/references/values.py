@@ -180,6 +180,18 @@ def vector(items: list[sympy.Expr]) -> sympy.ImmutableMatrix:
     return sympy.ImmutableMatrix(len(items), 1, list(items))
 
 
+def list_of(items: list[Value], what: str = "a list") -> sympy.ImmutableMatrix:
+    """``[a, b, c]`` of numbers is a vector; of lists (vectors, or rows) the rows of a matrix."""
+    if all(not is_matrix(item) and not is_truth(item) for item in items):
+        return vector(items)
+    if all(is_vector(item) for item in items):  # [[1, 2], [3, 4]]: each inner list is a row
+        return matrix_of_rows([list(item) for item in items], what)
+    odd = [item for item in items if is_truth(item) or (is_matrix(item) and not is_vector(item))]
+    if odd:
+        raise FormulaError(f"{what} holds numbers (a vector) or lists of numbers (the rows of a matrix), not {describe(odd[0])}")
+    raise FormulaError(f"{what} holds numbers (a vector) or only lists (the rows of a matrix), not a mix of both")
+
+
 def from_python(value: Any, what: str) -> Value:
     """A value of ours for a solver's reference or a plain number (int, Fraction, float,
     bool, sympy object, or lists of them: a list is a vector, a list of lists a matrix)."""

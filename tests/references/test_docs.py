@@ -54,3 +54,19 @@ def test_every_example_gives_the_result_shown(example, result):
 def test_every_function_is_documented_with_an_example():
     documented = {m.group(1) for m in re.finditer(r"`([A-Za-z_]+)\(", FUNCTIONS_PART)}
     assert set(FUNCTIONS) <= documented, sorted(set(FUNCTIONS) - documented)
+
+
+def test_the_confusion_matrix_example_prints_what_the_docs_show():
+    from grader.references import computed_lines
+
+    part = TEXT[TEXT.index("### Example: a confusion matrix"):TEXT.index("## Limits")]
+    block, printed = re.findall(r"```(?:yaml)?\n(.*?)```", part, re.S)[:2]
+    question = yaml.safe_load(block)
+    refs, problems = compute_references(question["given"], question["compute"])
+    assert problems == []
+    assert computed_lines("q3", refs) == printed.strip().splitlines()
+
+
+def test_the_entry_by_entry_operators_are_documented():
+    for form in ("u .* v", "u ./ v", "v .^ k", "1 - v", "table(f, i, lo, hi)", "formula_names(", "compile_formula("):
+        assert form in TEXT, form

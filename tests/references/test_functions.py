@@ -137,6 +137,9 @@ EXACT = [
     ("A[2, 1]", A[1][0]),
     ("b[2]", 2),
     ("dot(b, b)", 5),
+    ("total(C)", int(np.array(C).sum())),
+    ("total(xs)", sum(F(x) for x in XS)),
+    ("len(xs)", len(XS)),
 ]
 
 
@@ -263,6 +266,20 @@ MATRICES = [
     ("sum([k, 1], k, 1, 3)", np.array([6, 3])),
     ("product([[1, 1], [0, 1]], k, 1, 3)", np.linalg.matrix_power(np.array([[1, 1], [0, 1]]), 3)),
     ("diff([x, x^2], x)", None),
+    # lists from matrices and entry by entry (more in test_vectors.py)
+    ("ones(2, 3)", np.ones((2, 3))),
+    ("ones(2)", np.ones((2, 2))),
+    ("diag(C)", np.diag(np.array(C))),
+    ("diag(u)", np.diag(np.array(U))),
+    ("rowsums(C)", np.array(C).sum(axis=1)),
+    ("colsums(C)", np.array(C).sum(axis=0)),
+    ("row(C, 3)", np.array(C)[2, :]),
+    ("col(C, 2)", np.array(C)[:, 1]),
+    ("table(k^2, k, 1, 4)", np.arange(1, 5) ** 2),
+    ("u .* v", np.array(U) * np.array(V)),
+    ("C ./ (C + ones(3))", np.array(C) / (np.array(C) + 1)),
+    ("u .^ 3", np.array(U) ** 3),
+    ("1 - u", 1 - np.array(U)),
 ]
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import re
 import threading
+import time
 
 import pytest
 import sympy
@@ -13,6 +15,19 @@ from grader.limits import run_limited
 from grader.references import FormulaError, compute_references, evaluate_formula
 
 _FRESH = itertools.count(7)
+
+
+@pytest.fixture(autouse=True)
+def _no_gc_callbacks():
+    """The time limit is a SIGALRM whose handler raises. Python runs a signal handler at the
+    next bytecode, which may be inside a gc callback, where an exception is ignored: the alarm
+    is lost and the work runs on. Hypothesis installs such a callback once a property test
+    has run in the process (the grader itself installs none), so these timing tests run
+    without gc callbacks, as the grader does."""
+    saved = list(gc.callbacks)
+    gc.callbacks.clear()
+    yield
+    gc.callbacks[:] = saved
 
 
 def heavy() -> str:
@@ -106,3 +121,22 @@ def test_limits_work_outside_the_main_thread_too():
 def test_too_many_entries_are_refused():
     _, problems = compute_references({f"g{i}": i for i in range(150)}, {f"c{i}": "1" for i in range(60)})
     assert problems == [((), "given and compute hold 210 entries; at most 200")]
+
+
+def _swallowing_every_exception(seconds: float) -> int:
+    """Work that catches every exception (as sympy does in places), the alarm's too."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            time.sleep(0.01)
+        except Exception:
+            pass
+    return 1
+
+
+def test_work_that_swallows_the_alarm_is_still_over_time():
+    from grader.references.compute import _Clock
+
+    with pytest.raises(FormulaError, match="took longer than 0.1 s to compute"):
+        _Clock(0.1, 10).run(_swallowing_every_exception, 0.4)
+    assert _Clock(1, 10).run(_swallowing_every_exception, 0.01) == 1
