@@ -27,6 +27,7 @@ T = TypeVar("T")
 
 # A submission file larger than this is refused before it is read.
 MAX_FILE_BYTES = 2_000_000
+_REPEAT_SECONDS = 0.05  # how soon a lost alarm is raised again
 
 
 def _in_main_thread() -> bool:
@@ -53,7 +54,9 @@ def run_limited(fn: Callable[..., T], *args: Any, seconds: float, **kwargs: Any)
 
     started = time.monotonic()
     signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Repeating: an exception raised while Python runs a garbage-collection callback is dropped,
+    # so a single alarm can be lost; the next tick raises again until the work stops.
+    signal.setitimer(signal.ITIMER_REAL, seconds, _REPEAT_SECONDS)
     try:
         return fn(*args, **kwargs)
     finally:
@@ -61,7 +64,7 @@ def run_limited(fn: Callable[..., T], *args: Any, seconds: float, **kwargs: Any)
         signal.signal(signal.SIGALRM, previous_handler)
         if outer_remaining:
             # Re-arm the outer budget with what is left of it (at least a tick, so it still fires).
-            signal.setitimer(signal.ITIMER_REAL, max(outer_remaining - (time.monotonic() - started), 0.001))
+            signal.setitimer(signal.ITIMER_REAL, max(outer_remaining - (time.monotonic() - started), 0.001), _REPEAT_SECONDS)
 
 
 def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
