@@ -97,9 +97,13 @@ def test_a_question_has_a_total_time_budget():
                                      seconds=0.3, total_seconds=0.4)
     messages = [p[1] for p in problems]
     assert messages[0].startswith("compute.a: took longer than 0.3 s")
-    # b gets what is left of the question's 0.4 s (about 0.1 s); c nothing.
-    assert messages[1].startswith("compute.b: took longer than 0.") and not messages[1].startswith("compute.b: took longer than 0.3"), messages[1]
-    assert messages[2] == "compute.c: not computed: this question's references already took 0.4 s in all"
+    # b gets what is left of the question's 0.4 s (about 0.1 s, none if a overran on a busy
+    # machine); c nothing. Which of the two b gets depends on the machine, not on the code.
+    spent = "not computed: this question's references already took 0.4 s in all"
+    assert messages[1] == f"compute.b: {spent}" or (
+        messages[1].startswith("compute.b: took longer than 0.") and not messages[1].startswith("compute.b: took longer than 0.3")
+    ), messages[1]
+    assert messages[2] == f"compute.c: {spent}"
 
 
 def test_limits_work_outside_the_main_thread_too():
