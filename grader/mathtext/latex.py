@@ -12,7 +12,7 @@ Limits, checked before anything costly is built (``_precheck`` on the raw text,
 (a power of a power of a power, or a power of a power whose exponent holds no
 letter, like ``10^{10^{10}}``), no numeric exponent above ``MAX_EXPONENT``.
 
-How the trees look (what ``grader.solvers.rnn`` / ``grader.types.derivation`` rely on):
+How the trees look (what ``grader.domains.deep_learning.rnn`` / ``grader.domains.deep_learning.derivation`` rely on):
 
 * ``Statement(sides, relations, leading, source)``: ``a = b \\approx c`` gives
   ``sides=(a, b, c)``, ``relations=("=", "≈")``; never a sympy ``Eq``. A line that

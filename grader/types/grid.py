@@ -36,8 +36,7 @@ from grader.numbers import Number, Tolerance, as_fraction, close_enough, decimal
 from grader.types.base import CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register
 from grader.types.grid_reading import GridCell, GridReading, StudentRow, Vocab, compact, read_grid
 from grader.types.numeric import format_reference
-from grader.types.table_cells import judge
-from grader.types.table_rows import Cell
+from grader.types.table_cells import Cell, judge
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MAX_DETAIL = 12  # wrong cells named in a detail; the rest are counted

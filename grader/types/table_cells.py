@@ -16,7 +16,15 @@ from fractions import Fraction
 from typing import Literal
 
 from grader.numbers import Number, Tolerance, close_enough
-from grader.types.table_rows import Cell
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What is written in one cell of a student's table, and the numbers in it."""
+
+    text: str
+    numbers: tuple[Number, ...]
+    repaired: bool = False  # a dash read back as a decimal point
 
 Status = Literal["correct", "suspect", "wrong"]
 

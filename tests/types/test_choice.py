@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings, strategies as st
 from pydantic import ValidationError
 
-import grader.types.choice  # noqa: F401 — registers the type (until "choice" is in _TYPE_MODULES)
+import grader.types.choice  # noqa: F401 — the type module under test
 from grader.cli import main
 from grader.engine import Grader
 from grader.errors import RubricError

@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from grader.limits import run_limited
 from grader.model import Line, Segment
-from grader.types import box_reading, derivation, matrix, table_rows
+from grader.domains.deep_learning import box_reading, derivation, table_rows
+from grader.types import matrix
 
 BUDGET = 10.0  # seconds per call: linear work on these inputs takes milliseconds
 EXAMPLES = settings(max_examples=600, deadline=None)

@@ -8,9 +8,9 @@ this module registers them; grader.packs imports it through its entry point.
 
 from importlib import import_module
 
-TYPE_MODULES = ("grader.types.table", "grader.types.construction", "grader.types.derivation")
-SOLVER_MODULES = ("grader.solvers.retrieval", "grader.solvers.boxes", "grader.solvers.losses",
-                  "grader.solvers.convolution", "grader.solvers.rnn")
+TYPE_MODULES = ("grader.domains.deep_learning.table", "grader.domains.deep_learning.construction", "grader.domains.deep_learning.derivation")
+SOLVER_MODULES = ("grader.domains.deep_learning.retrieval", "grader.domains.deep_learning.boxes", "grader.domains.deep_learning.losses",
+                  "grader.domains.deep_learning.convolution", "grader.domains.deep_learning.rnn")
 
 for _module in TYPE_MODULES + SOLVER_MODULES:
     import_module(_module)

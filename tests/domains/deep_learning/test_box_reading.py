@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from grader.model import Line
-from grader.types.box_reading import read_boxes, stated_format, stated_values
+from grader.domains.deep_learning.box_reading import read_boxes, stated_format, stated_values
 
 
 def lines(text: str) -> list[Line]:

@@ -36,9 +36,9 @@ from pydantic import Field
 
 from grader.mathtext.arithmetic import check_arithmetic
 from grader.model import Evidence, Outcome, Segment
-from grader.solvers.boxes import FORMATS, BoxError, Format, from_corners, iou, l2_squared, sqrt_text, to_corners
+from grader.domains.deep_learning.boxes import FORMATS, BoxError, Format, from_corners, iou, l2_squared, sqrt_text, to_corners
 from grader.types.base import CheckParams, Comparison, Parsed, QuestionContext, QuestionType, SelfTest, register
-from grader.types.box_reading import METRIC_PATTERNS, Stated, WrittenBox, read_boxes, stated_format, stated_values
+from grader.domains.deep_learning.box_reading import METRIC_PATTERNS, Stated, WrittenBox, read_boxes, stated_format, stated_values
 
 Metric = Literal["iou", "l2", "l2_corners", "l2_centre_size", "l2_corner_size"]
 _ROOTED = {"l2", "l2_corners", "l2_centre_size", "l2_corner_size"}  # compared as exact squares

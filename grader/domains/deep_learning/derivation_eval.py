@@ -33,7 +33,7 @@ from typing import Any, Callable
 import sympy
 
 from grader.mathtext.atoms import Outer, Partial, Sigmoid, Transposed
-from grader.solvers.rnn import Name, RNNSample
+from grader.domains.deep_learning.rnn import Name, RNNSample
 
 _TRANSPOSE = {"T", "top", "intercal", "\\top", "\\intercal"}
 _LAST_STEP = sympy.Symbol("T")  # in a subscript or a bound: the last step

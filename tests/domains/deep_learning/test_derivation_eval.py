@@ -7,7 +7,7 @@ import sympy
 
 from grader.mathtext.atoms import Outer, Partial, Transposed
 from grader.solvers import get_solver
-from grader.types.derivation_eval import NotInModel, base_name, evaluate
+from grader.domains.deep_learning.derivation_eval import NotInModel, base_name, evaluate
 
 REFS = get_solver("rnn_bptt").fn(get_solver("rnn_bptt").params.model_validate({"T": 3, "seed": 4}))
 SAMPLES = REFS["samples"]
@@ -102,7 +102,7 @@ def test_capital_t_in_a_bound_or_subscript_is_the_last_step_but_not_a_transpose(
 
 
 def test_subscript_letters_are_memoised_per_tree():
-    from grader.types.derivation_eval import _is_subscript_symbol, _subscript_symbols
+    from grader.domains.deep_learning.derivation_eval import _is_subscript_symbol, _subscript_symbols
     t = sympy.Symbol("t")
     tree = sympy.Mul(Partial(H[j], H[j - 1]), sympy.Sum(Partial(H[k], W), (k, 0, t)), V, evaluate=False)
     assert _subscript_symbols(tree) == (j,)   # k is bound by the sum; t is a bound, V a quantity

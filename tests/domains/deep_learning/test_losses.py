@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 from pydantic import ValidationError
 
 from grader.solvers import get_solver
-from grader.solvers.losses import key_number
+from grader.domains.deep_learning.losses import key_number
 
 
 def solve(**params):

@@ -15,7 +15,7 @@ One type, four parts a rubric item can check (``check: {part: ...}``):
   each a list of phrases that must all appear on a line about the ``topic``).
 
 The accepted alternatives live in the rubric; this module only knows how to
-compute each named method (``grader.solvers.retrieval.AP_METHODS``).
+compute each named method (``grader.domains.deep_learning.retrieval.AP_METHODS``).
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from rapidfuzz import fuzz
 
 from grader.model import Evidence, Line, Outcome, Segment
 from grader.numbers import Number, Tolerance, as_fraction, close_enough, decimal_places_for, decimal_text, find_numbers, just_outside
-from grader.solvers.retrieval import AP_METHODS
+from grader.domains.deep_learning.retrieval import AP_METHODS
 from grader.types.base import CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register
 from grader.types.table_cells import judge
-from grader.types.table_rows import Row, StudentTable, read_table
+from grader.domains.deep_learning.table_rows import Row, StudentTable, read_table
 
 _AP_WORDS = re.compile(r"\b(?:m?A\.?P|average\s+precision|avg\.?\s+precision)\b", re.IGNORECASE)
 

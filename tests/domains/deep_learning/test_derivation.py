@@ -16,9 +16,9 @@ from grader.selftest import self_test
 from grader.solvers import get_solver
 from grader.types import get_type
 from grader.types.base import Parsed, QuestionContext
-from grader.types.derivation import Claim, DerivationParams
+from grader.domains.deep_learning.derivation import Claim, DerivationParams
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SHEET = ROOT / "submissions" / "dl-exam" / "cs17btech11037.md"
 
 

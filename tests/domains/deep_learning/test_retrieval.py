@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from pydantic import ValidationError
 
 from grader.solvers import get_solver
-from grader.solvers.retrieval import AP_METHODS, ap_all_point, ap_11pt, relevance_word
+from grader.domains.deep_learning.retrieval import AP_METHODS, ap_all_point, ap_11pt, relevance_word
 
 Q3 = "T T F F F T T F F T".split()
 

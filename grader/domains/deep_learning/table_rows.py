@@ -19,7 +19,8 @@ from rapidfuzz import fuzz
 
 from grader.model import Line
 from grader.numbers import Number, find_numbers, parse_number
-from grader.solvers.retrieval import relevance_word
+from grader.types.table_cells import Cell
+from grader.domains.deep_learning.retrieval import relevance_word
 
 VALUE_COLUMNS = ("precision", "recall")
 
@@ -33,15 +34,6 @@ _HEADER_WORDS = {  # first match wins: "Interp. precision" is not the precision 
     "rank": ("rank", "k", "#", "no", "no.", "sr", "s.no", "position", "i"),
     "relevant": ("relevant", "relevance", "rel", "correct", "tp", "t/f", "true/false", "hit", "label"),
 }
-
-
-@dataclass(frozen=True)
-class Cell:
-    """What is written in one precision or recall cell, and the numbers in it."""
-
-    text: str
-    numbers: tuple[Number, ...]
-    repaired: bool = False  # a dash read back as a decimal point
 
 
 @dataclass(frozen=True)

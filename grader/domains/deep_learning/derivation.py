@@ -42,9 +42,9 @@ from grader.mathtext.atoms import Partial
 from grader.mathtext.statements import split_statements
 from grader.model import Evidence, Outcome, Segment
 from grader.reading.markdown import math_fragments
-from grader.solvers.rnn import RNNSample
+from grader.domains.deep_learning.rnn import RNNSample
 from grader.types.base import CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register
-from grader.types.derivation_eval import NotInModel, base_name_or_none, evaluate
+from grader.domains.deep_learning.derivation_eval import NotInModel, base_name_or_none, evaluate
 
 PARAMETERS = ("V", "W", "U")
 

@@ -14,11 +14,11 @@ from grader.rubric.loader import load_rubric
 from grader.selftest import self_test
 from grader.solvers import get_solver
 from grader.types import get_type
-from grader.types.table import TableParams, _table_text, final_value
+from grader.domains.deep_learning.table import TableParams, _table_text, final_value
 from grader.types.table_cells import judge
-from grader.types.table_rows import make_cell, read_table
+from grader.domains.deep_learning.table_rows import make_cell, read_table
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SHEET = ROOT / "submissions" / "dl-exam" / "cs17btech11037.md"
 
 

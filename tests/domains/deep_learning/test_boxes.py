@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 from pydantic import ValidationError
 
 from grader.solvers import get_solver
-from grader.solvers.boxes import BoxError, FORMATS, from_corners, iou, l2_squared, sqrt_text, to_corners
+from grader.domains.deep_learning.boxes import BoxError, FORMATS, from_corners, iou, l2_squared, sqrt_text, to_corners
 
 
 def raster_iou(a, b):

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 from pydantic import ValidationError
 
 from grader.solvers import get_solver
-from grader.solvers.convolution import ConvolutionMatrixParams, output_shape
+from grader.domains.deep_learning.convolution import ConvolutionMatrixParams, output_shape
 
 SOLVER = get_solver("convolution_matrix")
 

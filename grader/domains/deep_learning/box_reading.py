@@ -22,7 +22,7 @@ from typing import Literal, Mapping, Sequence
 
 from grader.model import Line
 from grader.numbers import find_numbers
-from grader.solvers.boxes import Format
+from grader.domains.deep_learning.boxes import Format
 
 Role = Literal["truth", "prediction"]
 
