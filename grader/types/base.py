@@ -69,6 +69,18 @@ class QuestionContext:
 FlagLike = Union[str, Note]
 
 
+def unknown_reference(key: str, refs: Mapping[str, Any]) -> str:
+    """An author's message for a reference the question does not have, naming the closest ones."""
+    from difflib import get_close_matches
+
+    if not refs:
+        return f"reference {key!r} is not produced by this question: it has no solver, given: or compute:"
+    close = get_close_matches(key, list(refs), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return (f"reference {key!r} is not produced by this question (its solver, given: and compute:){hint} "
+            f"(known: {', '.join(sorted(refs))})")
+
+
 @dataclass(frozen=True)
 class Parsed:
     value: Any

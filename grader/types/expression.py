@@ -37,7 +37,9 @@ from grader.mathtext.repair import repair
 from grader.mathtext.writer import to_latex
 from grader.model import Evidence, Outcome
 from grader.reading.markdown import math_fragments
-from grader.types.base import CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register
+from grader.types.base import (
+    CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register, unknown_reference,
+)
 
 
 class ExpressionParams(CheckParams):
@@ -113,7 +115,7 @@ class ExpressionType(QuestionType):
         if params.reference is None:
             return []
         if params.reference not in refs:
-            return [f"reference {params.reference!r} is not produced by the solver; known: {', '.join(sorted(refs))}"]
+            return [unknown_reference(params.reference, refs)]
         try:
             reference_expr(params, refs)
         except (TypeError, MathParseError) as exc:

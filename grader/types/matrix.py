@@ -35,7 +35,9 @@ from pydantic import Field
 from grader.model import Evidence, Line, Outcome, Segment
 from grader.numbers import Number, Tolerance, as_fraction, close_enough, decimal_places_for, decimal_text, find_numbers, just_outside, parse_number
 from grader.reading.markdown import tables
-from grader.types.base import CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register
+from grader.types.base import (
+    CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register, unknown_reference,
+)
 
 # Entries one candidate may have: more is not an exam answer, and bounds the work.
 _MAX_ENTRIES = 10_000
@@ -412,8 +414,7 @@ class MatrixType(QuestionType):
         problems = []
         for key in [params.reference] + [c.reference for c in params.conventions]:
             if key not in refs:
-                known = ", ".join(sorted(refs)) or "none (the question has no solver)"
-                problems.append(f"reference {key!r} is not produced by the solver; known: {known}")
+                problems.append(unknown_reference(key, refs))
                 continue
             try:
                 target = matrix_of(refs[key])

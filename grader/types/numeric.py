@@ -20,7 +20,9 @@ from grader.numbers import (
     Number, Tolerance, as_fraction, close_enough, decimal_places_for, decimal_text, find_numbers, just_outside,
     parse_number,
 )
-from grader.types.base import CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register
+from grader.types.base import (
+    CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register, unknown_reference,
+)
 
 # Words that announce a conclusion; ":." is how OCR reads "∴".
 _CONCLUSION = re.compile(r"∴|:\.|\b(?:therefore|hence|thus|so|answer|ans|final(?:ly)?|result)\b", re.IGNORECASE)
@@ -123,8 +125,7 @@ class NumericType(QuestionType):
         problems = []
         for entry in params.accepted:
             if entry.reference not in refs:
-                known = ", ".join(sorted(refs)) or "none (the question has no solver)"
-                problems.append(f"reference {entry.reference!r} is not produced by the solver; known: {known}")
+                problems.append(unknown_reference(entry.reference, refs))
                 continue
             try:
                 as_fraction(refs[entry.reference])

@@ -150,7 +150,7 @@ def test_hostile_text_never_raises(text):
 
 
 def test_author_errors():
-    assert "not produced by the solver" in MATRIX.check_params(MatrixParams(reference="nope"), REFS)[0]
+    assert "not produced by this question" in MATRIX.check_params(MatrixParams(reference="nope"), REFS)[0]
     assert "is 4×9, not 9×4" in MATRIX.check_params(MatrixParams(reference="C", shape=(9, 4)), REFS)[0]
     assert MATRIX.check_params(MatrixParams(reference="C", shape=(4, 9)), REFS) == []
     with pytest.raises(ValidationError):

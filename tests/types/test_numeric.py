@@ -101,7 +101,7 @@ def test_real_sheet_final_ap_is_read_from_its_conclusion_and_is_not_the_referenc
 
 
 @pytest.mark.parametrize("check, problem", [
-    ({"reference": "ap_12pt"}, "not produced by the solver"),
+    ({"reference": "ap_12pt"}, "did you mean 'ap_11pt'"),
     ({"reference": "ranks"}, "not a single number"),
 ])
 def test_check_params_reports_bad_references(check, problem):
