@@ -154,8 +154,10 @@ def render_submission(info: RubricInfo, result: SubmissionResult, audience: Audi
     questions = [_question_view(by_id.get(q.id), q, audience) for q in result.questions]
     bars = svg.score_bars([svg.Bar(q.id, q.score, q.max) for q in result.questions], f"score per question of {result.id}")
     unplaced = [AnswerRow((line.number,), render_text(line.text), ()) for line in result.unplaced]
+    # Points of items the engine did not decide (time limit, fault, by hand): the total is not final.
+    pending = sum(i.max for q in result.questions for i in q.items if i.outcome.value == "not-graded")
     return _page("submission.j2", exam=info, result=result, questions=questions, bars=bars, audience=audience,
-                 sheet_flags=[str(n) for n in for_audience(result.flags, audience)], unplaced=unplaced)
+                 sheet_flags=[str(n) for n in for_audience(result.flags, audience)], unplaced=unplaced, pending=pending)
 
 
 @dataclass(frozen=True)

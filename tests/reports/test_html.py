@@ -168,3 +168,15 @@ def test_every_link_of_the_class_report_opens_that_submissions_page(tmp_path, de
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     hrefs = {unquote(h.split("#")[0]) for h in re.findall(r'<a href="([^"]+)"', index) if not h.startswith("#")}
     assert hrefs == {page_name(sid)} and (tmp_path / page_name(sid)).exists()
+
+
+def test_points_left_to_a_ta_are_said_beside_the_total(demo_rubric, rich_result):
+    from dataclasses import replace
+
+    from grader.model import Outcome
+
+    q1 = rich_result.questions[0]
+    waiting = replace(q1, items=(replace(q1.items[0], outcome=Outcome.NOT_GRADED, score=0.0),) + q1.items[1:])
+    html = render_submission(demo_rubric, replace(rich_result, questions=(waiting,) + rich_result.questions[1:]))
+    assert 'id="pending"' in html and "3 of these points are not graded yet" in html
+    assert 'id="pending"' not in render_submission(demo_rubric, rich_result)
