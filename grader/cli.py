@@ -177,6 +177,9 @@ def _print_feedback(console: Console, result: SubmissionResult) -> None:
         # Text, not markup: feedback quotes the student, whose brackets must print as written.
         table.add_row(Text(question.id), Text(f"{question.score:g}/{question.max:g}"), Text("\n".join(terminal_safe(line) for line in lines)))
     console.print(table)
+    pending = sum(i.max for q in result.questions for i in q.items if i.outcome.value == "not-graded")
+    if pending:
+        console.print(f"{pending:g} of the points are not graded yet: a TA grades those items.", markup=False)
 
 
 @main.command()
