@@ -17,12 +17,12 @@ from grader.mathtext.latex import MAX_CHARS, RELATIONS
 # statements (a comma is also OCR's product dot, and it separates list items like "t = 1, 2, 3").
 _SEPARATOR = re.compile(r"\\qquad(?![A-Za-z])|\\quad(?![A-Za-z])|\\\\|;|,"
                         r"|\\(?:text|mathrm|textrm)\s*\{\s*(?:and|,)\s*\}")
-_ESCAPE = re.compile(r"\\([A-Za-z]+|.)")
+_ESCAPE = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _RELATION = re.compile("|".join(sorted((re.escape(r) + ("(?![A-Za-z])" if r[0] == "\\" else "")
                                         for r in RELATIONS), key=len, reverse=True)))
 
 
-def _top_level(latex: str, pattern: re.Pattern) -> list[re.Match]:
+def top_level(latex: str, pattern: re.Pattern) -> list[re.Match]:
     """Matches of ``pattern`` outside every bracket (not in a subscript, argument or parenthesis)."""
     found, depth, i = [], 0, 0
     while i < len(latex):
@@ -57,10 +57,10 @@ def split_statements(latex: str) -> list[str]:
     """
     if len(latex) > MAX_CHARS:
         return [latex]
-    cuts = _top_level(latex, _SEPARATOR)
+    cuts = top_level(latex, _SEPARATOR)
     if not cuts:
         return [latex]
-    relations = [m.start() for m in _top_level(latex, _RELATION)]
+    relations = [m.start() for m in top_level(latex, _RELATION)]
     bounds = list(zip([0] + [m.end() for m in cuts], [m.start() for m in cuts] + [len(latex)]))
     related = [bisect_left(relations, a) < bisect_left(relations, b) for a, b in bounds]
     out, has_relation, pending = [latex[slice(*bounds[0])]], related[0], ""

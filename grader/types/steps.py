@@ -41,7 +41,9 @@ from grader.limits import run_limited
 from grader.mathtext.latex import read_math, settle
 from grader.mathtext.writer import to_latex
 from grader.model import Evidence, Outcome, Segment
-from grader.types.base import CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register
+from grader.types.base import (
+    CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register, unknown_reference,
+)
 from grader.types.steps_chain import Derivation, Fact, Judge, Step, judge_text, label_of, to_text
 
 _OPERATIONS = ("differentiate",)
@@ -141,8 +143,7 @@ class StepsType(QuestionType):
         if params.reference is None:
             return []
         if params.reference not in refs:
-            return [f"reference {params.reference!r} is not produced by the solver or compute:; "
-                    f"known: {', '.join(sorted(refs))}"]
+            return [unknown_reference(params.reference, refs)]
         try:
             reference_expr(params, refs)
         except (TypeError, MathParseError) as exc:

@@ -50,7 +50,7 @@ from grader.errors import BudgetExceeded, MathParseError
 from grader.limits import run_limited
 from grader.mathtext.evaluate import Undecided, relation_at_points
 from grader.mathtext.latex import MAX_CHARS, read_math, settle
-from grader.mathtext.statements import split_statements
+from grader.mathtext.statements import split_statements, top_level
 from grader.mathtext.writer import to_latex
 from grader.model import Line
 from grader.reading.markdown import math_fragments
@@ -82,7 +82,6 @@ _ARROW = re.compile(r"\\(?:Longrightarrow|Rightarrow|implies|Longleftrightarrow|
                     r"(?![A-Za-z])")
 _ENVIRONMENT = re.compile(r"\\begin\s*\{\s*[A-Za-z]+\*?\s*\}(?:\s*\{[lcr|\s]*\})?|\\end\s*\{\s*[A-Za-z]+\*?\s*\}")
 _ROW_BREAK = re.compile(r"\\\\")
-_COMMAND = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _EQUALS = re.compile(r"=")
 _OTHER_RELATION = re.compile(r"<|>|\\(?:leq|geq|le|ge|neq|ne|approx|simeq|sim|propto|lt|gt|leqslant|geqslant)"
                              r"(?![A-Za-z])")
@@ -93,36 +92,10 @@ _PROSE_WORDS = frozenset("""so hence thus then therefore and or where since beca
 yields we get have hold holds i.e. e.g. ie eg by from using divide multiply subtract add both sides""".split())
 
 
-def _top_level(text: str, pattern: re.Pattern) -> list[re.Match]:
-    """Matches of ``pattern`` outside every bracket; ``\\{``/``\\}`` count as brackets, other commands are skipped."""
-    found, depth, i = [], 0, 0
-    while i < len(text):
-        if depth == 0:
-            match = pattern.match(text, i)
-            if match and match.end() > i:
-                found.append(match)
-                i = match.end()
-                continue
-        char = text[i]
-        if char == "\\":
-            command = _COMMAND.match(text, i)
-            step = len(command.group()) if command else 1
-            if command and command.group(1) in "{}":
-                depth += 1 if command.group(1) == "{" else -1
-            i += step
-            continue
-        if char in "{([":
-            depth += 1
-        elif char in "})]":
-            depth = max(depth - 1, 0)
-        i += 1
-    return found
-
-
 def split_top(text: str, pattern: re.Pattern) -> list[str]:
     """``text`` cut at the top-level matches of ``pattern`` (the matches dropped)."""
     pieces, start = [], 0
-    for match in _top_level(text, pattern):
+    for match in top_level(text, pattern):
         pieces.append(text[start:match.start()])
         start = match.end()
     pieces.append(text[start:])
@@ -162,8 +135,8 @@ def clean(text: str) -> str:
     if len(text) > MAX_CHARS:
         return text.strip()  # the reader refuses it as too long: no need to tidy it first
     text = _TAG.sub(" ", _unwrap(_ROW_SPACING.sub("", text)))
-    equals = [m.start() for m in _top_level(text, _EQUALS)]
-    for quad in _top_level(text, _QUAD):
+    equals = [m.start() for m in top_level(text, _EQUALS)]
+    for quad in top_level(text, _QUAD):
         if equals and equals[-1] < quad.start():  # an "=" before the \quad and none after it
             text = text[:quad.start()]
             break
@@ -195,7 +168,7 @@ def _rows(latex: str) -> list[tuple[int, str]]:
         current: list[str] = []
         first = offset
         for k, line in enumerate(row.split("\n")):
-            starts_step = bool(_top_level(line, _EQUALS)) or bool(_ARROW.match(line.strip()))
+            starts_step = bool(top_level(line, _EQUALS)) or bool(_ARROW.match(line.strip()))
             if starts_step and "".join(current).strip():
                 rows.append((first, " ".join(current)))
                 current = []
@@ -368,7 +341,7 @@ def statements(lines: Sequence[Line], parse_seconds: float, simplify_seconds: fl
                                          f"({len(piece.text)} characters, at most {MAX_CHARS})")]))
             count += 1
             continue
-        if _top_level(piece.text, _OTHER_RELATION):
+        if top_level(piece.text, _OTHER_RELATION):
             continue  # an inequality or approximation: not a step of an equality chain
         texts = split_top(piece.text, _EQUALS)[: max_steps - count + 1]
         if len(texts) == 1 and not piece.display:
