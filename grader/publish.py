@@ -12,6 +12,7 @@ are removed first, and results.json, the file a rerun trusts, is renamed last.
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -46,9 +47,8 @@ def publish(
     remove_temporaries(out)
     kept: list[SubmissionResult] = []
     writer = ResultsJsonWriter(results_header(info, rubric_sha256), out / "results.json") if write_json else None
-    if writer:
-        writer.__enter__()
-    try:
+    # results.json is renamed into place when the block ends without an error, after every other file.
+    with writer or nullcontext():
         for result in results:
             if writer:
                 writer.add(result.to_json())
@@ -59,12 +59,6 @@ def publish(
             name, text = gradebook(info, kept, export)
             write_atomic(out / name, text)
         write_atomic(out / "grades.csv", grades_csv(info, kept))
-    except BaseException as exc:
-        if writer:
-            writer.__exit__(type(exc), exc, exc.__traceback__)
-        raise
-    if writer:
-        writer.__exit__(None, None, None)
     return kept
 
 
