@@ -54,6 +54,21 @@ EXPRESSION_ITEM = """  - id: grad
     check: {latex: "-2\\\\sum_{i=1}^{n} x_i (y_i - w x_i) + 2\\\\lambda w"}
     feedback: "The gradient is {{ expected }}."
 """
+
+
+def square_item(feedback: str, item_id: str = "grad") -> str:
+    """The YAML of an expression item checking x^2, with ``feedback``: a YAML value, or a mapping
+    starting with a newline (its keys indented 6)."""
+    value = feedback if feedback.startswith("\n") else " " + feedback
+    return f"""  - id: {item_id}
+    points: 2
+    type: expression
+    description: the {item_id}
+    check: {{latex: "x^2"}}
+    feedback:{value}
+"""
+
+
 RIDGE_ANSWER = "1. The gradient\n\n$$w = \\frac{\\sum_{i=1}^{n} x_i y_i}{\\sum_{i=1}^{n} x_i^2}$$\n"
 
 
@@ -78,15 +93,7 @@ def test_an_exception_inside_an_item_flags_that_item_and_grades_the_sheet(tmp_pa
 
 
 def test_a_misspelt_feedback_variable_fails_validate_with_file_and_line(tmp_path):
-    items = """  - id: grad
-    points: 2
-    type: expression
-    description: the gradient
-    check: {latex: "x^2"}
-    feedback:
-      correct: "Right: {{ found }}."
-      default: "The gradient is {{ expectd }}."
-"""
+    items = square_item('\n      correct: "Right: {{ found }}."\n      default: "The gradient is {{ expectd }}."')
     folder = write_rubric(tmp_path / "r", items)
     run = run_cli("validate", folder)
     assert run.exit_code == 2, run.output
@@ -96,15 +103,7 @@ def test_a_misspelt_feedback_variable_fails_validate_with_file_and_line(tmp_path
 
 def test_a_template_that_fails_when_rendered_fails_validate_with_file_and_line(tmp_path):
     """A variable that exists but holds no such attribute only fails when rendered: the self-tests render it."""
-    items = """  - id: grad
-    points: 2
-    type: expression
-    description: the gradient
-    check: {latex: "x^2"}
-    feedback:
-      correct: "Right."
-      incorrect: "The gradient is {{ refs.gradient.value }}."
-"""
+    items = square_item('\n      correct: "Right."\n      incorrect: "The gradient is {{ refs.gradient.value }}."')
     folder = write_rubric(tmp_path / "r", items)
     run = run_cli("validate", folder)
     assert run.exit_code == 2, run.output
@@ -115,13 +114,7 @@ def test_a_template_that_fails_when_rendered_fails_validate_with_file_and_line(t
 
 @pytest.mark.parametrize("template", ["{{ refs.update({'ap': 1}) }}", "{{ evidence.append(1) }}"])
 def test_a_template_cannot_change_what_it_is_given(tmp_path, template):
-    items = f"""  - id: grad
-    points: 2
-    type: expression
-    description: the gradient
-    check: {{latex: "x^2"}}
-    feedback: "{template}"
-"""
+    items = square_item(f'"{template}"')
     rubric = load_rubric(write_rubric(tmp_path / "r", items))
     result = Grader(rubric).grade_text("1. gradient $$x^2$$\n")
     assert result.questions[0].flag_codes == ("feedback-fault",)
@@ -129,13 +122,7 @@ def test_a_template_cannot_change_what_it_is_given(tmp_path, template):
 
 
 def test_a_template_that_loops_forever_is_stopped(tmp_path):
-    items = """  - id: grad
-    points: 2
-    type: expression
-    description: the gradient
-    check: {latex: "x^2"}
-    feedback: "{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}"
-"""
+    items = square_item('"{% for a in range(100000) %}{% for b in range(100000) %}{{ a }}{% endfor %}{% endfor %}"')
     rubric = load_rubric(write_rubric(tmp_path / "r", items, budget=1))
     result = Grader(rubric).grade_text("1. gradient $$x^2$$\n")
     assert result.questions[0].items[0].outcome.value == "not-graded"
@@ -175,13 +162,7 @@ def test_a_deduction_that_cannot_be_decided_is_flagged_not_waived(tmp_path, monk
 
     items = EXPRESSION_ITEM.replace("points: 2", "points: -1").replace(
         '{latex: "-2\\\\sum_{i=1}^{n} x_i (y_i - w x_i) + 2\\\\lambda w"}', '{latex: "x^2", parse_seconds: 0.2}')
-    items = """  - id: value
-    points: 2
-    type: expression
-    description: the value
-    check: {latex: "x^2"}
-    feedback: "Right."
-""" + items
+    items = square_item('"Right."', "value") + items
     rubric = load_rubric(write_rubric(tmp_path / "r", items))
     monkeypatch.setattr(expression, "read_math", _slow)
     question = Grader(rubric).grade_text("1. gradient $$x^2$$\n").questions[0]
