@@ -96,7 +96,8 @@ def _check_power(base: Any, exponent: Any) -> None:
 _ENV = _FeedbackSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
 
 # Variables a feedback template can use; documented in the README's rubric section.
-CONTEXT_KEYS = ("outcome", "score", "points", "found", "expected", "detail", "refs", "evidence", "description")
+CONTEXT_KEYS = ("outcome", "score", "points", "found", "expected", "detail", "refs", "evidence", "description",
+                "carried_forward")
 
 
 @lru_cache(maxsize=4096)

@@ -25,7 +25,8 @@ from grader.feedback import render_feedback
 from grader.flags import CATALOGUE, Note, note
 from grader.limits import run_limited
 from grader.model import ItemResult, Outcome, QuestionResult, Segment
-from grader.rubric.loader import Item, Question
+from grader.reading.parts import split_parts
+from grader.rubric.loader import Item, Question, recompute_references
 from grader.types.base import Comparison, FlagLike, Invalid, QuestionContext
 
 Readings = dict[Hashable, Any]
@@ -42,7 +43,7 @@ def _reading(item: Item, segment: Segment, readings: Readings) -> Any:
     key = item.qtype.reading_key(item.params)
     if key is None:
         return None
-    key = (item.qtype.name, key)
+    key = (item.qtype.name, segment.lines, key)  # one reading per type, options and part of the answer
     if key not in readings:
         try:
             readings[key] = item.qtype.read(segment, item.params)
@@ -96,6 +97,7 @@ def feedback_context(item: Item, refs: Any, comparison: Comparison, score: float
         "refs": refs,
         "evidence": [e.render() for e in comparison.evidence],
         "description": item.spec.description,
+        "carried_forward": comparison.carried,
     }
 
 
@@ -104,6 +106,43 @@ class GradedItem:
     result: ItemResult
     flags: tuple[Note, ...]
     repairs: tuple[str, ...]
+    value: Any = None  # the student's own answer as a value (Comparison.value), for later items' carry-forward
+
+
+# the student's own values of the question's earlier items, by item id
+Values = dict[str, Any]
+
+
+def _with_carry_forward(item: Item, question: Question, segment: Segment, readings: Readings, values: Values) -> Comparison:
+    """The item's comparison; if it falls short and the item carries references forward from
+    earlier items, the better of that and the comparison with the references recomputed from
+    the student's own earlier answers (error carried forward, as markers do)."""
+    comparison = run_item(item, question.id, segment, question.refs, readings)
+    if comparison.fraction >= 1 or not item.spec.carry_forward or comparison.outcome in (Outcome.MISSING, Outcome.INVALID):
+        return comparison
+    overrides = {name: values[source] for name, source in item.spec.carry_forward.items() if values.get(source) is not None}
+    if not overrides:
+        return comparison
+    refs = recompute_references(question, overrides)
+    if refs is None:
+        return comparison
+    carried = run_item(item, question.id, segment, refs, readings)
+    if carried.fraction <= comparison.fraction:
+        return comparison
+    sources = ", ".join(f"your {source} ({_shown(values[source])})" for name, source in item.spec.carry_forward.items()
+                        if name in overrides)
+    how = f"follows from {sources}: error carried forward"
+    return replace(carried, carried=how, detail=f"{carried.detail}; {how}" if carried.detail else how,
+                   flags=tuple(carried.flags) + (note("carried-forward", how),), value=comparison.value)
+
+
+def _shown(value: Any) -> str:
+    from grader.numbers import decimal_text
+    from fractions import Fraction
+
+    if isinstance(value, Fraction):
+        return str(value.numerator) if value.denominator == 1 else decimal_text(value, 4).rstrip("0").rstrip(".")
+    return str(value)
 
 
 def not_graded(item: Item, code: str, why: str, comparison: Comparison | None = None) -> GradedItem:
@@ -121,10 +160,12 @@ def not_graded(item: Item, code: str, why: str, comparison: Comparison | None = 
     return GradedItem(result, (note(code, why, item=item.id),), ())
 
 
-def grade_item(item: Item, question_id: str, segment: Segment, refs: Any, readings: Readings, budget: float) -> GradedItem:
+def grade_item(item: Item, question: Question, segment: Segment, readings: Readings, budget: float,
+               values: Values | None = None) -> GradedItem:
     deadline = time.monotonic() + budget
+    refs = question.refs
     try:
-        comparison = run_limited(run_item, item, question_id, segment, refs, readings, seconds=budget)
+        comparison = run_limited(_with_carry_forward, item, question, segment, readings, values or {}, seconds=budget)
     except BudgetExceeded as exc:
         return not_graded(item, "time-limit", f"the check {exc}")
     except Exception as exc:  # a bug in a type or a solver: the grader's fault, never the student's
@@ -142,12 +183,24 @@ def grade_item(item: Item, question_id: str, segment: Segment, refs: Any, readin
         id=item.id, score=score, max=maximum, outcome=outcome, found=comparison.found, expected=comparison.expected,
         feedback=feedback, evidence=comparison.evidence, hidden=item.spec.hidden, detail=comparison.detail,
     )
-    return GradedItem(result, _notes(tuple(comparison.flags), item.id), tuple(comparison.repairs))
+    return GradedItem(result, _notes(tuple(comparison.flags), item.id), tuple(comparison.repairs), comparison.value)
 
 
 def grade_question(question: Question, segment: Segment, budget_seconds: float) -> QuestionResult:
+    """Every item of the question, in the rubric's order (a later item may carry an earlier one's
+    answer forward); an item of a part reads only that part's lines."""
     readings: Readings = {}
-    graded = [grade_item(item, question.id, segment, question.refs, readings, budget_seconds) for item in question.items]
+    values: Values = {}
+    split = split_parts(segment, question.spec.parts) if question.spec.parts else None
+    graded = []
+    for item in question.items:
+        scoped = split.segment_for(item.spec.part, segment) if split else segment
+        done = grade_item(item, question, scoped, readings, budget_seconds, values)
+        values[item.id] = done.value
+        graded.append(done)
+    part_flags: tuple[Note, ...] = ()
+    if split and split.unlabelled and any(item.spec.part in split.unlabelled for item in question.items):
+        part_flags = (note("part-unlabelled", "no label found for part " + ", ".join(f"({p})" for p in split.unlabelled)),)
     items = tuple(g.result for g in graded)
     raw = sum(item.score for item in items)
     return QuestionResult(
@@ -156,7 +209,7 @@ def grade_question(question: Question, segment: Segment, budget_seconds: float) 
         score=round(min(max(raw, 0.0), question.spec.points), 4),
         max=question.spec.points,
         spans=segment.spans,
-        flags=tuple(dict.fromkeys(segment.flags + tuple(n for g in graded for n in g.flags))),
+        flags=tuple(dict.fromkeys(segment.flags + part_flags + tuple(n for g in graded for n in g.flags))),
         items=items,
         answer=segment.lines,
         repairs=tuple(dict.fromkeys(r for g in graded for r in g.repairs)),

@@ -163,8 +163,14 @@ def _order_problem(name: str, order: list[str], uses: Mapping[str, set[str]]) ->
 
 
 def compute_references(given: Mapping[str, Any], compute: Mapping[str, Any], solver_refs: Mapping[str, Any] | None = None,
-                       *, seconds: float = FORMULA_SECONDS, total_seconds: float = QUESTION_SECONDS) -> tuple[References, list[Problem]]:
-    """Evaluate ``given`` then ``compute`` in order; see the module docstring."""
+                       *, seconds: float = FORMULA_SECONDS, total_seconds: float = QUESTION_SECONDS,
+                       overrides: Mapping[str, Any] | None = None) -> tuple[References, list[Problem]]:
+    """Evaluate ``given`` then ``compute`` in order; see the module docstring.
+
+    ``overrides`` fixes some given or computed names to values of ours (a student's own
+    intermediate result, for error carried forward): their entries are not evaluated,
+    and every entry after them is computed from the fixed value."""
+    overrides = dict(overrides or {})
     solver_refs = dict(solver_refs or {})
     problems: list[Problem] = []
     values: dict[str, Any] = {}
@@ -190,7 +196,7 @@ def compute_references(given: Mapping[str, Any], compute: Mapping[str, Any], sol
             failed.add(name)
             continue
         try:
-            value = read_given(name, raw, given_formula)
+            value = overrides[name] if name in overrides else read_given(name, raw, given_formula)
         except _UsesFailed:
             failed.add(name)
             continue
@@ -246,7 +252,10 @@ def compute_references(given: Mapping[str, Any], compute: Mapping[str, Any], sol
             continue
         raw = compute[name]
         try:
-            value = clock.run(_evaluate, trees[name], names) if trees[name] is not None else _literal(raw)
+            if name in overrides:
+                value = overrides[name]
+            else:
+                value = clock.run(_evaluate, trees[name], names) if trees[name] is not None else _literal(raw)
         except FormulaError as exc:
             problems.append((("compute", name), f"compute.{name}: {exc}"))
             failed.add(name)

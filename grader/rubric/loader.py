@@ -164,6 +164,35 @@ def _solve(spec: QuestionSpec, src: Located, problems: list[Problem]) -> Mapping
     return computed
 
 
+def recompute_references(question: Question, overrides: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The question's references with some given or computed names fixed to other values (a
+    student's own earlier answers, for error carried forward); None if they cannot be computed
+    from those values (the student's value makes a formula undefined, say)."""
+    from grader.references import compute_references
+    from grader.references.values import exact
+
+    refs = question.refs
+    given, computed = getattr(refs, "given", {}), getattr(refs, "computed", {})
+    solver_refs = {name: value for name, value in refs.items() if name not in given and name not in computed}
+    try:
+        fixed = {name: exact(value) for name, value in overrides.items()}
+    except Exception:  # noqa: BLE001 — a value that is no number cannot be carried into a formula
+        return None
+    recomputed, problems = compute_references(question.spec.given, question.spec.compute, solver_refs, overrides=fixed)
+    return None if problems else recomputed
+
+
+def _carry_forward_problems(spec: QuestionSpec, src: Located) -> list[Problem]:
+    """Carry-forward names must be the question's given or computed names."""
+    problems = []
+    for index, item in enumerate(spec.items):
+        for name in item.carry_forward:
+            if name not in spec.given and name not in spec.compute:
+                problems.append((src.file, src.line_of(("items", index, "carry_forward")),
+                                 f"items.{index}.carry_forward: {name!r} is not a given or computed reference of this question"))
+    return problems
+
+
 def _items(spec: QuestionSpec, exam: ExamSpec, refs: Mapping[str, Any], src: Located, problems: list[Problem]) -> list[Item]:
     items = []
     for index, item in enumerate(spec.items):
@@ -220,6 +249,7 @@ def load_rubric(folder: str | Path) -> Rubric:
             problems.append((src.file, src.line_of(("id",)), f"id: {spec.id!r} does not match the file name {qid!r}"))
         refs = _solve(spec, src, problems)
         items = _items(spec, exam, refs, src, problems)
+        problems.extend(_carry_forward_problems(spec, src))
         questions.append(Question(spec, tuple(items), refs, src.file))
     total = sum(q.spec.points for q in questions)
     if not problems and abs(total - exam.total) > 1e-9:

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_PART = re.compile(r"^(?:[a-h]|(?:iv|ix|vi{0,3}|i{1,3}|x))$")
 Outcomes = Literal["correct", "partial", "incorrect", "missing", "invalid", "default"]
 
 
@@ -35,6 +36,11 @@ class ItemSpec(_Strict):
     type: str | None = Field(default=None, description="question type; defaults to the question's")
     check: dict[str, Any] = Field(default_factory=dict)
     hidden: bool = False
+    part: str | None = Field(default=None, description="the question's part this item grades: it reads that part's answer only")
+    carry_forward: dict[str, str] = Field(
+        default_factory=dict,
+        description="reference name -> id of an earlier item: also accept the answer recomputed from that item's own answer",
+    )
     feedback: str | dict[Outcomes, str] = Field(
         description="jinja2 template, or one template per outcome (with 'default' as fallback)"
     )
@@ -67,6 +73,9 @@ class QuestionSpec(_Strict):
         description="named formulas over the given values (and the solver's references), in order (docs/references.md)",
     )
     reference_text: str | None = Field(default=None, description="jinja2 template shown to TAs as the model answer")
+    parts: list[str] = Field(default_factory=list, description="the question's parts as labelled on the paper: a, b, c or i, ii, iii")
+    statement: str | None = Field(default=None, description="jinja2 template: the question as printed, over its given values")
+    model_answer: str | None = Field(default=None, description="jinja2 template: a full-marks answer, as a student would write it")
     show_references_to_students: bool = False
     items: list[ItemSpec] = Field(min_length=1)
 
@@ -83,6 +92,22 @@ class QuestionSpec(_Strict):
             raise ValueError(f"points: items give {credit:g} points but the question is worth {self.points:g}")
         if self.params and not self.solver:
             raise ValueError("params: given without a solver")
+        for part in self.parts:
+            if not _PART.match(part):
+                raise ValueError(f"parts: {part!r} is not a part label: write a letter a-h or a roman numeral i-x")
+        if len(set(self.parts)) != len(self.parts):
+            raise ValueError("parts: a part is listed twice")
+        for item in self.items:
+            if item.part is not None and item.part not in self.parts:
+                known = f"the question's parts are {', '.join(self.parts)}" if self.parts else "the question declares no parts:"
+                raise ValueError(f"items: item {item.id!r} has part {item.part!r}; {known}")
+        seen: set[str] = set()
+        for item in self.items:
+            for name, source in item.carry_forward.items():
+                if source not in seen:
+                    raise ValueError(f"items: item {item.id!r} carries {name!r} forward from {source!r}, "
+                                     "which is not an earlier item of this question")
+            seen.add(item.id)
         return self
 
 

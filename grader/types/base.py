@@ -105,6 +105,8 @@ class Comparison:
     evidence: tuple[Evidence, ...] = ()
     flags: tuple[FlagLike, ...] = ()
     repairs: tuple[str, ...] = ()
+    value: Any = None  # the student's answer as a value of ours (an exact number ...), for carry-forward
+    carried: str = ""  # how the answer was credited as error carried forward ("" when it was not)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.fraction <= 1.0:

@@ -148,9 +148,9 @@ class NumericType(QuestionType):
             if close_enough(number, reference, params.tolerance):
                 outcome = Outcome.CORRECT if entry.credit == 1 else Outcome.PARTIAL
                 return Comparison(entry.credit, outcome, found=number.text, expected=format_reference(reference),
-                                  detail=entry.label or entry.reference, evidence=parsed.evidence)
+                                  detail=entry.label or entry.reference, evidence=parsed.evidence, value=number.value)
         return Comparison(0.0, Outcome.INCORRECT, found=number.text, expected=format_reference(full),
-                          detail="no accepted value matches", evidence=parsed.evidence)
+                          detail="no accepted value matches", evidence=parsed.evidence, value=number.value)
 
     def self_test(self, params: NumericParams, refs: Mapping[str, Any]) -> list[SelfTest]:
         lead = params.cue[0] if params.cue else "Answer"

@@ -15,11 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grader.limits import run_limited
-from grader.model import Line
+from grader.model import Line, Segment
 from grader.reading import normalise
 from grader.reading.document import decode, read_text
 from grader.reading.labels import midline_labels, read_label, strip_label
 from grader.reading.markdown import _bracket_math, math_fragments, tables
+from grader.reading.parts import split_parts
 from grader.reading.segment import segment
 from grader.reading.terms import Vocabulary
 
@@ -72,6 +73,13 @@ def test_labels_finish(text):
     if label is not None:
         limited(strip_label, text, label)
     limited(midline_labels, text)
+
+
+@pytest.mark.parametrize("text", LINES.values(), ids=LINES.keys())
+def test_splitting_into_parts_finishes(text):
+    segment = Segment("q1", (Line(1, text), Line(2, "(b) " + text)))
+    for parts in (("a", "b", "c"), ("i", "ii", "iii")):
+        limited(split_parts, segment, parts)
 
 
 @pytest.mark.parametrize("text", LINES.values(), ids=LINES.keys())

@@ -270,7 +270,7 @@ def test_a_time_out_is_not_graded_by_the_grading_loop(monkeypatch, tmp_path):
     rubric = _write(tmp_path, SUM_QUESTION)
     question = rubric.questions[0]
     segment = Segment.from_text("q1", lines("$$\\sum_{k=1}^{n} 2 x_k$$", "$$= 2 \\sum_{k=1}^{n} x_k$$"))
-    graded = grade_item(question.items[0], "q1", segment, question.refs, {}, budget=3)
+    graded = grade_item(question.items[0], question, segment, {}, budget=3)
     assert graded.result.outcome == Outcome.NOT_GRADED and [n.code for n in graded.flags] == ["time-limit"]
 
 

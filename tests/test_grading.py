@@ -1,0 +1,127 @@
+"""The grading loop: items of a part read their part only; carry-forward recomputes references
+from the student's own earlier answers. Small rubrics of the test's own."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+import yaml
+
+from grader.engine import Grader
+from grader.errors import RubricError
+from grader.model import Outcome
+from grader.rubric.loader import load_rubric
+
+BAYES = {
+    "id": "q1", "title": "Bayes", "points": 3, "markers": ["1."], "terms": ["test"], "type": "numeric",
+    "parts": ["a", "b", "c"],
+    "given": {"prior": "2/100", "sens": 0.9, "fpr": 0.1},
+    "compute": {"p_pos": "sens*prior + fpr*(1 - prior)", "post": "sens*prior / p_pos", "p_neg": "1 - p_pos",
+                "post_neg": "(1 - sens)*prior / p_neg"},
+    "items": [
+        {"id": "a", "part": "a", "points": 1, "description": "P(+)", "check": {"reference": "p_pos"},
+         "feedback": "{{ outcome }}"},
+        {"id": "b", "part": "b", "points": 1, "description": "P(D|+)", "check": {"reference": "post"},
+         "carry_forward": {"p_pos": "a"}, "feedback": "{{ outcome }} {{ carried_forward }}"},
+        {"id": "c", "part": "c", "points": 1, "description": "P(D|-)", "check": {"reference": "post_neg", "sig_figs": 2},
+         "carry_forward": {"p_pos": "a"}, "feedback": "{{ outcome }}"},
+    ],
+}
+
+
+def _rubric(tmp_path, question=BAYES, **changes):
+    question = {**question, **changes}
+    (tmp_path / "exam.yaml").write_text(yaml.safe_dump(
+        {"id": "t", "title": "t", "total": question["points"], "questions": [question["id"]]}))
+    (tmp_path / f"{question['id']}.yaml").write_text(yaml.safe_dump(question, sort_keys=False))
+    return load_rubric(tmp_path)
+
+
+def _grade(rubric, text):
+    result = Grader(rubric).grade_text(textwrap.dedent(text), "s")
+    return result.questions[0]
+
+
+def _by_id(question):
+    return {item.id: item for item in question.items}
+
+
+def test_a_later_parts_conclusion_does_not_answer_an_earlier_part(tmp_path):
+    question = _grade(_rubric(tmp_path), """\
+        1. (a) P(+) = 0.9 x 0.02 + 0.1 x 0.98 = 0.116
+        (b) P(D|+) = 0.018 / 0.116 = 0.155
+        (c) P(-) = 0.884, so P(D|-) = 0.002 / 0.884 = 0.00226
+        """)
+    items = _by_id(question)
+    assert [items[i].outcome for i in "abc"] == [Outcome.CORRECT] * 3
+    assert (items["a"].found, items["b"].found, items["c"].found) == ("0.116", "0.155", "0.00226")
+    assert question.score == 3
+
+
+def test_without_parts_the_same_answer_is_read_as_one(tmp_path):
+    # the regression the parts fix: every item reads the whole answer's concluding "so"
+    without = {**BAYES, "parts": [], "items": [{k: v for k, v in i.items() if k not in ("part", "carry_forward")}
+                                              for i in BAYES["items"]]}
+    question = _grade(_rubric(tmp_path, without), """\
+        1. (a) P(+) = 0.116
+        (b) P(D|+) = 0.018 / 0.116 = 0.155
+        (c) P(-) = 0.884, so P(D|-) = 0.002 / 0.884 = 0.00226
+        """)
+    assert _by_id(question)["a"].found == "0.00226"
+
+
+def test_an_error_in_a_is_carried_forward_into_b_and_c(tmp_path):
+    question = _grade(_rubric(tmp_path), """\
+        1. (a) P(+) = 0.018 + 0.088 = 0.106
+        (b) P(D|+) = 0.018/0.106 = 0.170
+        (c) P(D|-) = 0.002/0.894 = 0.00224
+        """)
+    items = _by_id(question)
+    assert items["a"].outcome == Outcome.INCORRECT
+    assert items["b"].outcome == Outcome.CORRECT and "carried forward" in items["b"].detail
+    assert items["b"].feedback.startswith("correct follows from your a (0.106)")
+    assert items["c"].outcome == Outcome.CORRECT
+    assert "carried-forward" in question.flag_codes
+
+
+def test_carry_forward_never_credits_a_value_that_follows_from_nothing(tmp_path):
+    question = _grade(_rubric(tmp_path), """\
+        1. (a) P(+) = 0.106
+        (b) P(D|+) = 0.9
+        (c) P(D|-) = 0.1
+        """)
+    items = _by_id(question)
+    assert [items[i].score for i in "abc"] == [0, 0, 0]
+    assert "carried-forward" not in question.flag_codes
+
+
+def test_a_part_without_a_label_reads_the_whole_answer_and_is_flagged(tmp_path):
+    question = _grade(_rubric(tmp_path), """\
+        1. (a) P(+) = 0.116
+        (c) P(D|-) = 0.00226
+        """)
+    items = _by_id(question)
+    assert items["a"].score == 1 and items["c"].score == 1
+    assert items["b"].outcome == Outcome.INCORRECT  # it read the whole answer's last value, and says so below
+    assert "part-unlabelled" in question.flag_codes
+
+
+def test_a_question_answered_without_any_label_is_graded_as_a_whole(tmp_path):
+    question = _grade(_rubric(tmp_path), "1. The answer is 0.116\n")
+    assert _by_id(question)["a"].score == 1 and "part-unlabelled" in question.flag_codes
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"parts": ["a", "b"]}, "item 'c' has part 'c'; the question's parts are a, b"),
+    ({"parts": ["a", "b", "b", "c"]}, "parts: a part is listed twice"),
+    ({"parts": ["a", "bb", "c"]}, "'bb' is not a part label"),
+    ({"items": [BAYES["items"][1], BAYES["items"][0], BAYES["items"][2]]},
+     "carries 'p_pos' forward from 'a', which is not an earlier item"),
+    ({"items": [BAYES["items"][0], {**BAYES["items"][1], "carry_forward": {"nothing": "a"}}, BAYES["items"][2]]},
+     "'nothing' is not a given or computed reference"),
+])
+def test_rubric_mistakes_about_parts_are_reported(tmp_path, change, message):
+    with pytest.raises(RubricError) as caught:
+        _rubric(tmp_path, **change)
+    assert message in "\n".join(caught.value.lines())
