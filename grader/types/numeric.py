@@ -5,13 +5,17 @@ a last line holding only "0.753"), not the intermediate numbers of their working
 An item accepts one reference (``reference: ap_11pt``) or several with their
 credit (``accept:`` full credit for ap_11pt and ap_all_point, half for
 ap_non_interpolated), tried full credit first.
+
+``find: any`` is for method marks: any number of the answer, its working included,
+that matches earns the credit ("the numerator 0.018 appears"), the first such in
+the answer is the evidence. With parts, "the answer" is the item's part.
 """
 
 from __future__ import annotations
 
 import re
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping
 
 from pydantic import Field, model_validator
 
@@ -45,6 +49,8 @@ class NumericParams(CheckParams):
     student_precision: bool = True
     min_decimals: int = Field(default=2, ge=0)
     cue: list[str] = Field(default_factory=list, description="words near the final answer ('AP', 'average precision')")
+    find: Literal["final", "any"] = Field(
+        default="final", description="final: the number the answer concludes with; any: any number of the working (method marks)")
 
     @model_validator(mode="after")
     def _one_way_to_name_references(self) -> "NumericParams":
@@ -103,6 +109,32 @@ def _line_score(line: Line, numbers: list[Number], cues: list[str]) -> int:
     return score
 
 
+def _with_terms(number: Number) -> list[Number]:
+    """A number and, for a fraction written "0.018 / 0.116", its numerator and denominator too."""
+    if "/" not in number.text:
+        return [number]
+    terms = [parse_number(side.strip()) for side in number.text.split("/")]
+    return [number] + [t for t in terms if t is not None]
+
+
+def _significant(number: Number) -> float:
+    """How many significant figures the student wrote (a fraction is exact)."""
+    if number.decimals is None:
+        return float("inf")
+    mantissa = re.split(r"[eE×x]", number.text, maxsplit=1)[0]
+    digits = re.sub(r"\D", "", mantissa).lstrip("0")
+    return max(len(digits), 1)
+
+
+def _significant_of(value: Fraction) -> float:
+    """Significant figures of a reference: those of its decimal when it has a short one."""
+    for places in range(0, 9):
+        text = decimal_text(value, places)
+        if Fraction(text) == value:
+            return max(len(re.sub(r"\D", "", text).lstrip("0")), 1)
+    return float("inf")
+
+
 def final_answer(lines: tuple[Line, ...], cues: list[str]) -> tuple[Number, Line] | None:
     """The number a student concludes with, and its line; None when there is none."""
     best: tuple[int, int, Number, Line] | None = None
@@ -134,6 +166,9 @@ class NumericType(QuestionType):
         return problems
 
     def parse(self, ctx: QuestionContext, params: NumericParams) -> Parsed | Invalid | None:
+        if params.find == "any":
+            written = [(number, line) for line in ctx.segment.lines for number in find_numbers(line.text)]
+            return Parsed(written) if written else None
         found = final_answer(ctx.segment.lines, params.cue)
         if found is None:
             return None
@@ -141,6 +176,8 @@ class NumericType(QuestionType):
         return Parsed(number, (Evidence(line.number, line.text.strip()),))
 
     def compare(self, parsed: Parsed, ctx: QuestionContext, params: NumericParams) -> Comparison:
+        if params.find == "any":
+            return self._anywhere(parsed.value, ctx, params)
         number: Number = parsed.value
         full = as_fraction(ctx.ref(params.accepted[0].reference))
         for entry in params.accepted:
@@ -151,6 +188,23 @@ class NumericType(QuestionType):
                                   detail=entry.label or entry.reference, evidence=parsed.evidence, value=number.value)
         return Comparison(0.0, Outcome.INCORRECT, found=number.text, expected=format_reference(full),
                           detail="no accepted value matches", evidence=parsed.evidence, value=number.value)
+
+    def _anywhere(self, numbers: list[tuple[Number, Line]], ctx: QuestionContext, params: NumericParams) -> Comparison:
+        for entry in params.accepted:
+            reference = as_fraction(ctx.ref(entry.reference))
+            # A given value of the working can round to the reference (0.02 for 0.018): in the
+            # working, a number stands for the reference only if it shows as many significant
+            # figures as the reference needs, up to two.
+            needed = min(2, _significant_of(reference))
+            for number, line in ((term, line) for number, line in numbers for term in _with_terms(number)):
+                if _significant(number) >= needed and close_enough(number, reference, params.tolerance):
+                    outcome = Outcome.CORRECT if entry.credit == 1 else Outcome.PARTIAL
+                    return Comparison(entry.credit, outcome, found=number.text, expected=format_reference(reference),
+                                      detail=entry.label or entry.reference,
+                                      evidence=(Evidence(line.number, line.text.strip()),), value=number.value)
+        full = format_reference(as_fraction(ctx.ref(params.accepted[0].reference)))
+        return Comparison(0.0, Outcome.INCORRECT, found=", ".join(dict.fromkeys(n.text for n, _ in numbers[:12])),
+                          expected=full, detail="no number of the working matches")
 
     def self_test(self, params: NumericParams, refs: Mapping[str, Any]) -> list[SelfTest]:
         lead = params.cue[0] if params.cue else "Answer"

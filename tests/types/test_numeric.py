@@ -141,3 +141,41 @@ def test_self_tests_get_their_labels(check):
             assert comparison.fraction < 1.0, test
         else:
             assert comparison is None, test
+
+
+BAYES = {"numerator": F(18, 1000), "p_pos": F(116, 1000)}
+
+
+@pytest.mark.parametrize("text, outcome, found, line", [
+    # a method mark: the number appears somewhere in the working, not necessarily last
+    ("P(D|+) = 0.9 x 0.02 / 0.116 = 0.018 / 0.116 = 0.155", Outcome.CORRECT, "0.018", 1),
+    ("numerator: 0.9 · 0.02\n= 0.018\nso P(D|+) = 0.155", Outcome.CORRECT, "0.018", 2),
+    ("P(D|+) = 0.9 / 0.116 = 7.76", Outcome.INCORRECT, "0.9 / 0.116, 7.76", None),
+])
+def test_find_any_credits_a_number_anywhere_in_the_working(text, outcome, found, line):
+    comparison = grade(text, {"reference": "numerator", "find": "any"}, BAYES)
+    assert (comparison.outcome, comparison.found) == (outcome, found)
+    assert [e.line for e in comparison.evidence] == ([line] if line else [])
+
+
+def test_find_final_still_reads_only_the_conclusion():
+    comparison = grade("P(D|+) = 0.018 / 0.116 = 0.155", {"reference": "numerator"}, BAYES)
+    assert comparison.outcome == Outcome.INCORRECT and comparison.found == "0.155"
+
+
+def test_find_any_self_tests_get_their_labels():
+    params = NUMERIC.Params.model_validate({"reference": "numerator", "find": "any"})
+    for test in NUMERIC.self_test(params, BAYES):
+        comparison = grade(test.text, {"reference": "numerator", "find": "any"}, BAYES)
+        verdict = "invalid" if comparison is None else "correct" if comparison.fraction == 1 else "incorrect"
+        assert verdict == test.label, test
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("P(D) = 0.02", False),        # a given value that rounds to 0.018 at two decimals is not the numerator
+    ("0.9 · 0.02 = 0.018", True),
+    ("0.9 · 0.02 = 18/1000", True),
+])
+def test_find_any_needs_the_figures_the_reference_has(text, ok):
+    comparison = grade(text, {"reference": "numerator", "find": "any"}, BAYES)
+    assert (comparison.fraction == 1) == ok
