@@ -1,7 +1,8 @@
 """``concepts``: does the answer assert an idea, in any of several phrasings?
 
 One rubric item is one concept (``phrasings:``) or a group of concepts
-(``all_of:`` each earns its share; ``any_of:`` one is enough). ``misconceptions``
+(``all_of:`` each earns its share; ``any_of:`` one is enough, or with ``need: k``
+any k of them, each earning 1/k — "any three of these seven points, 1 mark each"). ``misconceptions``
 are phrasings that, when asserted, void a positive item; an item with only
 ``misconceptions`` is a deduction check (use negative points): it holds when a
 misconception is asserted. Matching is OCR-tolerant and negation-aware (see
@@ -30,6 +31,7 @@ class ConceptsParams(CheckParams):
     phrasings: list[str] = Field(default_factory=list)
     all_of: list[Concept] = Field(default_factory=list)
     any_of: list[Concept] = Field(default_factory=list)
+    need: int | None = Field(default=None, gt=0, description="with any_of: how many distinct concepts earn full credit (each 1/need)")
     misconceptions: list[str] = Field(default_factory=list)
     threshold: float = Field(default=85, ge=50, le=100, description="similarity (0-100) a phrasing must reach")
     word_threshold: float = Field(default=70, ge=50, le=100, description="similarity every word must reach")
@@ -50,6 +52,10 @@ class ConceptsParams(CheckParams):
             raise ValueError("give one of phrasings, all_of, any_of")
         if sum(shapes) == 0 and not self.misconceptions:
             raise ValueError("give phrasings, all_of or any_of (or misconceptions for a deduction)")
+        if self.need is not None and (not self.any_of or self.need > len(self.any_of)):
+            raise ValueError("need: counts concepts of any_of, so give any_of with at least that many concepts")
+        if self.any_of and any(c.share is not None for c in self.any_of):
+            raise ValueError("any_of: concepts have no share (use need: to count them)")
         shares = [c.share for c in self.all_of]
         if any(s is not None for s in shares):
             if any(s is None for s in shares) or abs(sum(shares) - 1) > 1e-9:
@@ -130,13 +136,13 @@ class ConceptsType(QuestionType):
         negated = [cid for cid, m in found.items() if m is not None and m.negated]
         missing = [c.id for c in params.concepts if c.id not in present]
         if params.any_of:
-            fraction = 1.0 if present else 0.0
+            fraction = min(len(present), params.need or 1) / (params.need or 1)
         else:
             shares = {c.id: c.share if c.share is not None else 1 / len(params.concepts) for c in params.concepts}
             fraction = min(1.0, round(sum(shares[cid] for cid in present), 6))
         outcome = Outcome.CORRECT if fraction >= 1 else Outcome.PARTIAL if fraction > 0 else Outcome.INCORRECT
         parts = []
-        if missing and not (params.any_of and present):
+        if missing and not (params.any_of and len(present) >= (params.need or 1)):
             parts.append("missing: " + ", ".join(missing))
         if negated:
             parts.append("stated as not holding: " + ", ".join(negated))
@@ -153,7 +159,7 @@ class ConceptsType(QuestionType):
             return [SelfTest("correct", f"{claim}.", "asserts the misconception"),
                     SelfTest("incorrect", f"It is not the case that {claim}.", "the misconception negated"),
                     SelfTest("invalid", "", "empty answer")]
-        concepts = params.concepts if params.all_of else params.concepts[:1]
+        concepts = params.concepts if params.all_of else params.concepts[:params.need or 1]
         correct = " ".join(f"{c.phrasings[0]}." for c in concepts)
         first = concepts[0].phrasings[0]
         if params.misconceptions:

@@ -188,6 +188,21 @@ def test_groups(shape, body, fraction, outcome):
     assert (comparison.fraction, comparison.outcome) == (fraction, outcome)
 
 
+THREE = GROUP + [{"id": "forget", "phrasings": ["forget gate"]}, {"id": "skip", "phrasings": ["skip connection"]}]
+
+
+@pytest.mark.parametrize("body, fraction", [
+    ("a skip connection", 0.5),
+    ("a skip connection and the forget gate", 1.0),
+    ("a skip connection, the forget gate and attention", 1.0),  # more than needed is still full, never more
+    ("a skip connection and a skip connection", 0.5),  # one idea said twice counts once
+    ("there is no skip connection", 0.0),
+])
+def test_need_counts_distinct_concepts(body, fraction):
+    comparison = grade_item({"any_of": THREE, "need": 2}, text("q", body))
+    assert comparison.fraction == fraction
+
+
 def test_partial_feedback_names_what_is_missing():
     comparison = grade_item({"all_of": GROUP}, text("q", "the input gate closes"))
     assert comparison.detail == "missing: attention"
@@ -200,6 +215,9 @@ def test_partial_feedback_names_what_is_missing():
     {"all_of": [{"id": "a", "phrasings": ["x y"], "share": 0.7}, {"id": "b", "phrasings": ["z"], "share": 0.7}]},
     {"phrasings": ["x"], "threshold": 20},
     {"phrasings": ["x"], "unknown": 1},
+    {"any_of": GROUP, "need": 3},  # more than there are
+    {"all_of": GROUP, "need": 1},  # need counts any_of only
+    {"any_of": [{"id": "a", "phrasings": ["x y"], "share": 0.5}, {"id": "b", "phrasings": ["z"]}]},
 ])
 def test_bad_checks_are_rejected(check):
     with pytest.raises(ValidationError):
@@ -214,6 +232,7 @@ def _all_checks():
             yield pytest.param(item.check, id=f"{qid}-{item.id}")
     yield pytest.param({"all_of": GROUP}, id="all_of")
     yield pytest.param({"any_of": GROUP}, id="any_of")
+    yield pytest.param({"any_of": THREE, "need": 3}, id="any_of-need")
 
 
 @pytest.mark.parametrize("check", list(_all_checks()))
