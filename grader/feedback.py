@@ -92,8 +92,18 @@ def _check_power(base: Any, exponent: Any) -> None:
         raise FeedbackLimitExceeded(f"a number too large: {type(base).__name__} ** {exponent} would have about {abs(exponent) * bits:,} bits")
 
 
+def _as_written(value: Any) -> Any:
+    """What ``{{ … }}`` prints: a formula reference as a TA writes it (``theta^2``, not
+    Python's ``theta**2``); anything else as it is."""
+    if type(value).__module__.startswith("sympy"):
+        from grader.references.values import show_exact
+
+        return show_exact(value)
+    return value
+
+
 # Plain text out: HTML escaping happens where the text is put into HTML (autoescape there).
-_ENV = _FeedbackSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+_ENV = _FeedbackSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, finalize=_as_written)
 
 # Variables a feedback template can use; documented in the README's rubric section.
 CONTEXT_KEYS = ("outcome", "score", "points", "found", "expected", "detail", "refs", "evidence", "description",

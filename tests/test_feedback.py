@@ -200,3 +200,15 @@ def test_template_variables_are_what_the_templates_read(feedback, names):
 def test_a_misspelt_variable_can_be_reported_before_grading():
     unknown = template_variables({"correct": "{{ expeted }} {{ found }}", "partial": "{{ evidence }}"}) - set(CONTEXT_KEYS)
     assert unknown == {"expeted"}
+
+
+def test_formula_references_print_as_a_ta_writes_them():
+    import sympy
+
+    from grader.feedback import render_feedback
+    from grader.model import Outcome
+
+    theta = sympy.Symbol("theta")
+    refs = {"var": theta / ((theta + 1) ** 2 * (theta + 2)), "p": sympy.Matrix([[0, 1], [1, 0]])}
+    text = render_feedback("Var = {{ refs.var }}; P = {{ refs.p }}", Outcome.CORRECT, {"refs": refs})
+    assert text == "Var = theta/((theta + 1)^2*(theta + 2)); P = [[0, 1], [1, 0]]"
