@@ -84,7 +84,8 @@ def split_parts(segment: Segment, parts: Sequence[str]) -> PartSplit:
             rest = line.text[start[1]:]
             cut = 0
             for part, begin, end in labels.inside(rest):
-                if order[part] > order[current]:
+                # "(a) (b)": a bracketed letter right after a label is the answer (an option), not a part
+                if order[part] > order[current] and _has_text(rest[cut:begin]):
                     pieces.append((current, rest[cut:begin]))
                     current, cut = part, end
             pieces.append((current, rest[cut:]))
@@ -109,6 +110,14 @@ def split_parts(segment: Segment, parts: Sequence[str]) -> PartSplit:
         for part, lines in found.items()
     }
     return PartSplit(segments, tuple(p for p in parts if p not in segments))
+
+
+_ONLY_LABELS = re.compile(r"(?:\s|[,;.:]|\(\s*+\w{1,4}\s*+\))*+")
+
+
+def _has_text(piece: str) -> bool:
+    """Whether a piece of a line says something besides bracketed labels and punctuation."""
+    return _ONLY_LABELS.fullmatch(piece) is None
 
 
 def _spans(lines: Sequence[Line]) -> tuple[tuple[int, int], ...]:

@@ -26,6 +26,9 @@ def _split(text: str, parts=("a", "b", "c")):
      {"a": ["P(+) = 0.9 x 0.02 + 0.1 x 0.98", "= 0.116"], "b": ["9/58"]}, ("c",)),
     # several parts on one line: only later parts' bracketed labels split it
     ("(a) 0.116 (b) 9/58; (c) 1/442", {"a": ["0.116"], "b": ["9/58;"], "c": ["1/442"]}, ()),
+    # an option after a part label is the answer, not the next part
+    ("(a) (b)\n(b) (d)\n(c) (a), (c)", {"a": ["(b)"], "b": ["(d)"], "c": ["(a), (c)"]}, ()),
+    ("(a) (b), (c) and (d)\n(b) none", {"a": ["(b), (c) and (d)"], "b": ["none"]}, ("c",)),
     ("(c) unlike (a), this is small: 1/442", {"c": ["unlike (a), this is small: 1/442"]}, ("a", "b")),
     # lines before the first label: the part just before it, else the first part found
     ("By total probability P(+) = 0.116\n(b) 9/58\n(c) 1/442",
