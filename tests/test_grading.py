@@ -125,3 +125,26 @@ def test_rubric_mistakes_about_parts_are_reported(tmp_path, change, message):
     with pytest.raises(RubricError) as caught:
         _rubric(tmp_path, **change)
     assert message in "\n".join(caught.value.lines())
+
+
+MCQ = {
+    "id": "q7", "title": "Three choices", "points": 3, "markers": ["7."], "terms": ["option"], "type": "choice",
+    "parts": ["i", "ii", "iii"],
+    "items": [
+        {"id": p, "part": p, "points": 1, "description": f"part {p}",
+         "check": {"options": {"a": "one", "b": "two", "c": "three", "d": "four"}, "correct": correct},
+         "feedback": "{{ outcome }}"}
+        for p, correct in (("i", "b"), ("ii", "c"), ("iii", "a"))
+    ],
+}
+
+
+@pytest.mark.parametrize("text, scores", [
+    ("7. (i) (b)\n(ii) (c)\n(iii) (a)", [1, 1, 1]),
+    ("7.\n(i) b\n(ii) three\n(iii) (d)", [1, 1, 0]),
+    ("7. (i) b (ii) c (iii) a", [1, 1, 1]),
+    ("7. (ii) c\n(i) b", [1, 1, 0]),
+])
+def test_one_choice_item_per_part(tmp_path, text, scores):
+    question = _grade(_rubric(tmp_path, MCQ), text)
+    assert [_by_id(question)[p].score for p in ("i", "ii", "iii")] == scores

@@ -74,6 +74,15 @@ def _ends_cleanly(text: str, match: re.Match[str]) -> bool:
     return match.end() == len(text) or bool(match["tail"]) or text[match.end() - 1] in ".)"
 
 
+_SEPARATOR = re.compile(r"\s*+[.:)]")
+
+
+def _separator_end(text: str, end: int) -> int:
+    """Where the "." of "7. (ii)" ends, when the part's pattern took it rather than the separator's."""
+    found = _SEPARATOR.match(text, end)
+    return found.end() if found else end
+
+
 def read_label(text: str) -> Label | None:
     """The label at the start of ``text``, if it looks like one."""
     match = _NUMBERED.match(text)
@@ -85,7 +94,7 @@ def read_label(text: str) -> Label | None:
         if prefixed or separated or letter or roman:
             return Label(int(match["number"]), letter and letter.lower(), roman and roman.lower(), prefixed,
                          0, match.end(), glued=bool(match["glued"]),
-                         number_end=match.end("sep") if match["sep"] else match.end("number"))
+                         number_end=match.end("sep") if match["sep"] else _separator_end(text, match.end("number")))
     match = _SUBPART.match(text)
     if match and _ends_cleanly(text, match):
         letter = match["l1"] or match["l2"]

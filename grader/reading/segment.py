@@ -353,8 +353,11 @@ class _Walker:
     def _naming(self, label: Label) -> Label:
         """The part of a numbered label that names its question, stripped from the line. In "1. (b)"
         for a question 1 without parts, "(b)" is not part of the question's name but the answer's
-        text (a choice question's answer, or the first item of a list): only "1." is taken off."""
-        if label.letter is None or (label.number, label.letter) in self.questions.keys or label.number_end is None:
+        text (a choice question's answer, or the first item of a list): only "1." is taken off.
+        Likewise the "(ii)" of "7. (ii)": the rubric's parts of question 7 are read from the text."""
+        if label.number_end is None or (label.letter is None and label.roman is None):
+            return label
+        if label.letter is not None and (label.number, label.letter) in self.questions.keys:
             return label
         return replace(label, end=label.number_end)
 
