@@ -1,4 +1,4 @@
-"""The `grader` command: grade, check, render, validate.
+"""The `grader` command: grade, check, render, validate, variant.
 
 The only module that prints or exits. The library raises its own errors; here they
 become one-line messages and the exit codes of SPEC §2: 0 everything graded,
@@ -188,7 +188,9 @@ def validate(rubric: Path) -> None:
     """Load RUBRIC, run its solvers and self-tests; print what is wrong as FILE:LINE: message.
 
     Every reference a question computes (its compute: formulas) is printed first,
-    as "QUESTION: name = exact ≈ decimal"."""
+    as "QUESTION: name = exact ≈ decimal". Each question's model_answer (when it has
+    one) must earn full marks, and its statement must render."""
+    from grader.model_answers import model_answer_problems
     from grader.selftest import self_test
 
     loaded = _load(rubric)
@@ -201,7 +203,10 @@ def validate(rubric: Path) -> None:
     failures = self_test(loaded)
     for failure in failures:
         click.echo(f"{failure.file}:{failure.line}: {failure.message()}", err=True)
-    if failures:
+    answer_problems = model_answer_problems(loaded)
+    for file, line, message in answer_problems:
+        click.echo(f"{file}:{line}: {terminal_safe(message)}", err=True)
+    if failures or answer_problems:
         sys.exit(EXIT_INVALID)
     items = sum(len(q.items) for q in loaded.questions)
     click.echo(f"{rubric}: valid ({_count(len(loaded.questions), 'question')}, {_count(items, 'item')}, "
@@ -210,3 +215,31 @@ def validate(rubric: Path) -> None:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+@main.command()
+@_RUBRIC_ARG
+@click.option("--seed", type=int, required=True, help="Which variant: the same seed gives the same values everywhere.")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the variant: rubric/, questions.md and model-answers.md.")
+def variant(rubric: Path, seed: int, out: Path) -> None:
+    """Make a practice variant of RUBRIC: draw the given values it declares (choose:, range:)
+    with SEED, and write the variant's rubric, its paper and its model answers to OUT."""
+    from grader.variant import flow_yaml, make_variant
+
+    try:
+        made = make_variant(rubric, seed, out)
+    except RubricError as exc:
+        for line in exc.lines():
+            click.echo(terminal_safe(line), err=True)
+        sys.exit(EXIT_INVALID)
+    except GraderError as exc:
+        _err_console().print(f"error: {terminal_safe(str(exc))}", markup=False)
+        sys.exit(EXIT_INVALID)
+    for question_id, values in made.drawn.items():
+        for name, value in values.items():
+            click.echo(terminal_safe(f"{question_id}: {name} = {flow_yaml(value)}"))
+    for path in made.files:
+        click.echo(f"wrote {terminal_safe(str(path))}")
+    if made.without_model_answer:
+        click.echo(f"no model_answer: {', '.join(made.without_model_answer)} (left out of model-answers.md)")
