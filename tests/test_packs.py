@@ -12,7 +12,7 @@ def test_the_bundled_pack_is_found_through_its_entry_point():
     from grader.solvers import solver_names
     from grader.types import type_names
 
-    assert {"table", "construction", "derivation"} <= set(type_names())
+    assert {"ap_table", "construction", "derivation"} <= set(type_names())
     assert {"ranked_retrieval", "rnn_bptt", "box_geometry"} <= set(solver_names())
 
 
@@ -28,4 +28,4 @@ def test_generic_types_know_no_exam():
     """The generic type list names no domain type: those come from packs."""
     from grader.types import base
 
-    assert not {"table", "construction", "derivation"} & set(base._TYPE_MODULES)
+    assert not {"ap_table", "construction", "derivation"} & set(base._TYPE_MODULES)

@@ -22,7 +22,7 @@ from grader.model import ItemInfo, Outcome, QuestionInfo, RubricInfo
 from grader.rubric.schema import ExamSpec, ItemSpec, QuestionSpec
 from grader.rubric.yamlsource import Located, YamlSyntaxError, load_located
 from grader.solvers import get_solver, solver_names
-from grader.types import get_type, type_names
+from grader.types import canonical_type, get_type, type_names
 from grader.types.base import CheckParams, QuestionType
 
 Problem = tuple[str, int, str]
@@ -198,12 +198,14 @@ def _items(spec: QuestionSpec, exam: ExamSpec, refs: Mapping[str, Any], src: Loc
     for index, item in enumerate(spec.items):
         where = ("items", index)
         type_name = item.type or spec.type
-        if type_name not in type_names():
+        if canonical_type(type_name) is None:
             key = where + ("type",) if item.type else ("type",)
             problems.append((src.file, src.line_of(key), f"{_key(key)}: unknown question type {type_name!r}; known: {', '.join(type_names())}"))
             continue
         qtype = get_type(type_name)
-        check = {**exam.defaults.get(type_name, {}), **item.check}
+        defaults = {key: value for name, options in exam.defaults.items() if canonical_type(name) == qtype.name
+                    for key, value in options.items()}
+        check = {**defaults, **item.check}
         params, errs = _validate(qtype.Params, check, src, where + ("check",))
         problems.extend(errs)
         if params is None:
@@ -231,7 +233,7 @@ def load_rubric(folder: str | Path) -> Rubric:
     if exam is None:
         raise RubricError(errs)
     for type_name in exam.defaults:
-        if type_name not in type_names():
+        if canonical_type(type_name) is None:
             problems.append((exam_src.file, exam_src.line_of(("defaults", type_name)), f"defaults.{type_name}: unknown question type"))
     digest = hashlib.sha256((folder / "exam.yaml").read_bytes())
     questions = []

@@ -123,6 +123,7 @@ class SelfTest:
 class QuestionType(ABC):
     name: ClassVar[str]
     Params: ClassVar[type[CheckParams]]
+    aliases: ClassVar[tuple[str, ...]] = ()  # earlier names a rubric may still use
 
     def check_params(self, params: CheckParams, refs: Mapping[str, Any]) -> list[str]:
         """Problems with an item's check given the solver's references (author errors)."""
@@ -158,13 +159,16 @@ class QuestionType(ABC):
 # Imported on first use so start-up stays quick; a module that fails to import is an error.
 _TYPE_MODULES = ("numeric", "concepts", "matrix", "expression", "choice", "grid", "steps", "by_hand")
 _TYPES: dict[str, QuestionType] = {}
+_ALIASES: dict[str, str] = {}
 
 
 def register(cls: type[QuestionType]) -> type[QuestionType]:
-    """Class decorator: make a question type available to rubrics under ``cls.name``."""
-    if cls.name in _TYPES:
-        raise ValueError(f"question type {cls.name!r} registered twice")
+    """Class decorator: make a question type available to rubrics under ``cls.name`` (and its aliases)."""
+    for name in (cls.name, *cls.aliases):
+        if name in _TYPES or name in _ALIASES:
+            raise ValueError(f"question type {name!r} registered twice")
     _TYPES[cls.name] = cls()
+    _ALIASES.update({alias: cls.name for alias in cls.aliases})
     return cls
 
 
@@ -178,9 +182,17 @@ def _load_all() -> None:
 
 def get_type(name: str) -> QuestionType:
     _load_all()
-    return _TYPES[name]
+    return _TYPES[_ALIASES.get(name, name)]
 
 
 def type_names() -> list[str]:
+    """The types' own names (not their aliases)."""
     _load_all()
     return sorted(_TYPES)
+
+
+def canonical_type(name: str) -> str | None:
+    """The type a rubric's ``type:`` names, through its aliases; None if there is none."""
+    _load_all()
+    name = _ALIASES.get(name, name)
+    return name if name in _TYPES else None

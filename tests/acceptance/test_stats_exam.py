@@ -23,7 +23,7 @@ from tests.acceptance.stats_exam_bands import BANDS
 ROOT = Path(__file__).resolve().parents[2]
 RUBRIC = ROOT / "rubrics" / "stats-exam"
 SHEETS = ROOT / "submissions" / "stats-exam"
-DOMAIN_TYPES = {"table", "construction", "derivation"}  # the deep-learning pack's
+DOMAIN_TYPES = {"ap_table", "construction", "derivation"}  # the deep-learning pack's
 
 # sheet -> what the engine gets wrong there, as measured on 2026-12-01 (filled in from the
 # measurement, never by tuning to a sheet). Common to all: the guide-only rubric leaves 29 of

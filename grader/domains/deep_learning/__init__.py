@@ -1,6 +1,6 @@
 """The deep-learning pack: what the bundled dl-exam needs and no other course does.
 
-Question types: the average-precision table (``table``), the box construction
+Question types: the average-precision table (``ap_table``), the box construction
 (``construction``), the BPTT chain (``derivation``). Solvers: ``ranked_retrieval``,
 ``box_geometry``, ``focal_loss``, ``convolution_matrix``, ``rnn_bptt``. Importing
 this module registers them; grader.packs imports it through its entry point.

@@ -1,4 +1,4 @@
-"""The ``table`` question type: rows of precision and recall at each rank, and the AP from them.
+"""The ``ap_table`` question type: rows of precision and recall at each rank, and the AP from them.
 
 One type, four parts a rubric item can check (``check: {part: ...}``):
 
@@ -124,7 +124,7 @@ def _table_evidence(table: StudentTable) -> Evidence:
 
 @register
 class TableType(QuestionType):
-    name = "table"
+    name = "ap_table"
     Params = TableParams
 
     def check_params(self, params: TableParams, refs: Mapping[str, Any]) -> list[str]:

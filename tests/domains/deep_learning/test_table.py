@@ -189,10 +189,10 @@ def test_no_table_is_missing_and_an_unreadable_column_is_invalid(q3):
 
 def test_final_value_skips_table_rows_and_numbers_outside_zero_one():
     text = answer("0.75 (11-point)") + "\nThe 11-point method averages 11 values."
-    ctx = get_type("table").prepare("q3", Segment.from_text("q3", text), REFS, TableParams.model_validate({"part": "final", "accept": [{"reference": "ap_11pt"}]}))
+    ctx = get_type("ap_table").prepare("q3", Segment.from_text("q3", text), REFS, TableParams.model_validate({"part": "final", "accept": [{"reference": "ap_11pt"}]}))
     number, line = final_value(ctx)
     assert number.value == Fraction(3, 4) and "Interpolated AP" in line.text
-    ctx = get_type("table").prepare("q3", Segment.from_text("q3", TABLE + "\n0.729"), REFS, TableParams.model_validate({"part": "final", "accept": [{"reference": "ap_11pt"}]}))
+    ctx = get_type("ap_table").prepare("q3", Segment.from_text("q3", TABLE + "\n0.729"), REFS, TableParams.model_validate({"part": "final", "accept": [{"reference": "ap_11pt"}]}))
     assert final_value(ctx)[0].value == Fraction("0.729")
 
 
@@ -218,8 +218,8 @@ def test_bad_checks_are_rubric_errors(check, message):
 
 def test_check_params_names_missing_references():
     params = TableParams.model_validate({"part": "column", "column": "precision", "precision_reference": "prec"})
-    assert get_type("table").check_params(params, REFS) == ["reference 'prec' is not produced by the question's solver"]
-    assert get_type("table").check_params(params.model_copy(update={"precision_reference": "precision"}), REFS) == []
+    assert get_type("ap_table").check_params(params, REFS) == ["reference 'prec' is not produced by the question's solver"]
+    assert get_type("ap_table").check_params(params.model_copy(update={"precision_reference": "precision"}), REFS) == []
 
 
 @settings(max_examples=40, deadline=None)
@@ -228,7 +228,7 @@ def test_any_reference_table_grades_full_and_one_bad_row_costs_one_row(q3, relev
     _, question = q3
     solver = get_solver("ranked_retrieval")
     refs = solver.fn(solver.params.model_validate({"relevance": relevance, "total_relevant": sum(relevance) + missing}))
-    ptype = get_type("table")
+    ptype = get_type("ap_table")
     params = TableParams.model_validate({"part": "column", "column": "precision"})
     table = _table_text(refs["precision"], refs["recall"], refs["relevant"])
     ctx = ptype.prepare("q", Segment.from_text("q", table), refs, params)
@@ -254,7 +254,7 @@ def test_any_reference_table_grades_full_and_one_bad_row_costs_one_row(q3, relev
     {"part": "column", "column": "recall", "rel_tol": 0.01},
 ])
 def test_every_part_grades_its_own_self_tests_as_labelled(check):
-    qtype, params = get_type("table"), TableParams.model_validate(check)
+    qtype, params = get_type("ap_table"), TableParams.model_validate(check)
     tests = qtype.self_test(params, REFS)
     assert {t.label for t in tests} == {"correct", "incorrect", "invalid"}
     for test in tests:
@@ -269,7 +269,7 @@ def test_every_part_grades_its_own_self_tests_as_labelled(check):
 
 @pytest.mark.parametrize("final, credit", [("0.753", 1.0), ("0.7286", 1.0), ("5/7", 0.5), ("0.70", 0.0)])
 def test_final_part_credits_each_accepted_reference(final, credit):
-    qtype = get_type("table")
+    qtype = get_type("ap_table")
     params = TableParams.model_validate({"part": "final", "rel_tol": 0.005, "accept": [
         {"reference": "ap_11pt"}, {"reference": "ap_all_point"}, {"reference": "ap_non_interpolated", "credit": 0.5}]})
     ctx = qtype.prepare("q3", Segment.from_text("q3", f"{TABLE}\nSo the AP is {final}"), REFS, params)
