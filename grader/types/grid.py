@@ -7,14 +7,17 @@ that computes it from the other columns of the same row). ``cells:`` gives the w
 grid at once instead, as a computed matrix of rows × columns.
 
 Reading (``grid_reading``, memoised for the items of a question that share the
-grid): a Markdown table as written or transposed, one line per row, one line per
-column, rows in any order (matched by label; without labels, by position, and the
-detail says so), OCR noise in labels.
+grid): a Markdown table as written or transposed (``grid_tables``: only lines shaped
+like table rows, so ``P(A|B)`` and ``|x|`` are text), one line per row (``π = (1/4, 1/2,
+1/4)`` too), one line per column, rows in any order (matched by label; without labels,
+by position, and the detail says so), OCR noise in labels. Labels (``grid_labels``)
+match up to case, spacing and punctuation, except signs that are all that tells two of
+the rubric's labels apart (``P(D|+)``, ``P(D|-)``).
 
 An item checks ``part: cells`` (every cell), ``column`` (one column) or ``row`` (one
 row): the fraction of its cells that are right. A derived cell is right when it
 matches the reference, or the value its formula gives from the student's OWN cells
-of that row (error carried forward: wrong precision, right F1 from it). Cells left
+of that row (error carried forward, ``grid_derived``: wrong precision, right F1 from it). Cells left
 empty are missing, not wrong; cells whose writing disagrees with itself in a way
 OCR explains (``47 = 0.57``) are credited when the rest of their row agrees, and
 flagged ``ocr-suspect``.
@@ -25,16 +28,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 from typing import Any, Literal, Mapping, Sequence
 
 from pydantic import Field, field_validator, model_validator
 
 from grader.flags import note
 from grader.model import Evidence, Outcome, Segment
-from grader.numbers import Number, Tolerance, as_fraction, close_enough, decimal_places_for, decimal_text, just_outside
+from grader.numbers import Tolerance, as_fraction, decimal_places_for, decimal_text, just_outside
 from grader.types.base import CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register
-from grader.types.grid_reading import GridCell, GridReading, StudentRow, Vocab, compact, read_grid
+from grader.types.grid_derived import derivation, derivation_problems, evaluate
+from grader.types.grid_labels import Vocab, compact, label_clash, label_index
+from grader.types.grid_reading import GridCell, GridReading, StudentRow, read_grid
 from grader.types.numeric import format_reference
 from grader.types.table_cells import Cell, judge
 
@@ -115,15 +119,16 @@ class GridParams(CheckParams):
     @model_validator(mode="after")
     def _consistent(self) -> "GridParams":
         for axis, specs in (("rows", self.rows), ("columns", self.columns)):
-            seen: dict[str, str] = {}
             for spec in specs:
                 for name in spec.names:
-                    key = compact(name)
-                    if not key:
+                    if not compact(name):
                         raise ValueError(f"{axis}: {name!r} has no letters or digits to match a student's label by")
-                    if key in seen and seen[key] != spec.label:
-                        raise ValueError(f"{axis}: {name!r} names both {seen[key]!r} and {spec.label!r}")
-                    seen[key] = spec.label
+            # Labels differing only in a sign (P(D|+), P(D|-)) are two labels; the same up to
+            # case, spacing and other punctuation, they are one, and naming two rows with it is an error.
+            clash = label_clash([spec.names for spec in specs])
+            if clash is not None:
+                name, first, second = clash
+                raise ValueError(f"{axis}: {name!r} names both {specs[first].label!r} and {specs[second].label!r}")
         part = self.part
         if part == "column" and not self.column:
             raise ValueError("column: required when part is 'column'")
@@ -141,8 +146,7 @@ class GridParams(CheckParams):
 
     @staticmethod
     def _index(specs: Sequence[RowSpec], name: str) -> int | None:
-        key = compact(name)
-        return next((i for i, s in enumerate(specs) if any(compact(n) == key for n in s.names)), None)
+        return label_index([s.names for s in specs], name)
 
     def column_index(self, name: str) -> int | None:
         return self._index(self.columns, name)
@@ -176,12 +180,23 @@ class GridParams(CheckParams):
 
 def reference_grid(params: GridParams, refs: Mapping[str, Any]) -> list[list[Any]]:
     """The reference value of every cell, rows × columns (check_params has vouched for them)."""
-    matrix = refs[params.cells] if params.cells else None
+    matrix = _as_rows(refs[params.cells], params) if params.cells else None
     grid = [[None] * len(params.columns) for _ in params.rows]
     for c, spec in enumerate(params.columns):
         for r in range(len(params.rows)):
             grid[r][c] = refs[spec.reference][r] if spec.reference else matrix[r][c]
     return grid
+
+
+def _as_rows(value: Any, params: GridParams) -> Any:
+    """``cells`` as rows × columns: a list of values is the one row (or the one column) of a grid
+    that has only one (the reference language writes an n×1 matrix as a list)."""
+    if isinstance(value, (list, tuple)) and value and not any(isinstance(v, (list, tuple)) for v in value):
+        if len(params.rows) == 1:
+            return [list(value)]
+        if len(params.columns) == 1:
+            return [[v] for v in value]
+    return value
 
 
 def _reference_problems(params: GridParams, refs: Mapping[str, Any]) -> list[str]:
@@ -198,11 +213,12 @@ def _reference_problems(params: GridParams, refs: Mapping[str, Any]) -> list[str
                 return
 
     if params.cells:
-        value = refs.get(params.cells)
+        value = _as_rows(refs.get(params.cells), params)
         if params.cells not in refs:
             problems.append(f"cells: reference {params.cells!r} is not computed by the question; known: {known}")
         elif not (isinstance(value, (list, tuple)) and value and all(isinstance(row, (list, tuple)) for row in value)):
-            problems.append(f"cells: reference {params.cells!r} is not a matrix (a list of rows)")
+            problems.append(f"cells: reference {params.cells!r} is not a matrix (a list of rows; "
+                            "a list of values only for a grid of one row or one column)")
         else:
             shape = (len(value), len(value[0]) if value else 0)
             if any(len(row) != shape[1] for row in value):
@@ -231,119 +247,6 @@ def _reference_problems(params: GridParams, refs: Mapping[str, Any]) -> list[str
         else:
             numbers(value, where, spec.reference)
     return problems
-
-
-# --- derived columns: formulas read with grader.references -------------------------------------
-
-
-@dataclass(frozen=True)
-class Derivation:
-    formula: str  # the formula proper ("F1 = ..." has lost its left side)
-    inputs: tuple[tuple[str, int], ...]  # (name in the formula, column) for every column it uses
-    offset: int = 0  # characters of the author's text before ``formula`` (for error columns)
-
-
-@lru_cache(maxsize=256)
-def _read(text: str):
-    from grader.references.reader import read_formula
-    return read_formula(text)
-
-
-def derivation(params: GridParams, column: int) -> Derivation:
-    """A column's ``derived_from`` read into its formula and the columns it uses.
-    Raises FormulaError (from grader.references) when the formula does not read."""
-    from grader.references.reader import Compare, Name, walk
-
-    spec = params.columns[column]
-    text = spec.derived_from or ""
-    tree = _read(text)
-    offset = 0
-    if isinstance(tree, Compare) and tree.op in ("=", "==") and isinstance(tree.left, Name) \
-            and params.column_index(tree.left.id) == column:
-        # "F1 = 2*P*R/(P+R)": the column's own name on the left
-        offset = text.index("=") + (2 if tree.op == "==" else 1)
-        offset += len(text[offset:]) - len(text[offset:].lstrip())
-        text = text[offset:]
-        tree = _read(text)
-    names = {node.id for node in walk(tree) if isinstance(node, Name)}
-    inputs = []
-    for name in sorted(names):
-        for c, other in enumerate(params.columns):
-            if name in other.identifiers:
-                inputs.append((name, c))
-                break
-    return Derivation(text, tuple(inputs), offset)
-
-
-def _scalars(refs: Mapping[str, Any]) -> dict[str, Any]:
-    """The question's single-number references, which a formula may use too (beta of an F-beta)."""
-    found = {}
-    for key, value in refs.items():
-        if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
-            found[key] = value
-        elif getattr(value, "is_number", False):
-            found[key] = value
-    return found
-
-
-def evaluate(derived: Derivation, values: Mapping[int, Fraction], refs: Mapping[str, Any]) -> Fraction | None:
-    """The formula's value for one row's values (by column); None when it has no value there."""
-    from grader.references import FormulaError, evaluate_formula
-
-    names = {**_scalars(refs), **{name: values[c] for name, c in derived.inputs}}
-    try:
-        return as_fraction(evaluate_formula(derived.formula, names))
-    except (FormulaError, TypeError, ValueError, ZeroDivisionError, OverflowError):
-        return None
-
-
-def _derivation_problems(params: GridParams, refs: Mapping[str, Any], grid: list[list[Any]] | None) -> list[str]:
-    from grader.references import FormulaError
-
-    problems = []
-    for c, spec in enumerate(params.columns):
-        if not spec.derived_from:
-            continue
-        where = f"columns.{spec.label}.derived_from"
-        try:
-            derived = derivation(params, c)
-        except FormulaError as exc:
-            problems.append(f"{where}: {exc}")
-            continue
-        if any(col == c for _, col in derived.inputs):
-            problems.append(f"{where}: the formula uses its own column {spec.label!r}")
-            continue
-        if not derived.inputs:
-            problems.append(f"{where}: the formula uses none of the columns "
-                            f"(a column is named by its label or an alias: {', '.join(n for s in params.columns for n in s.identifiers)})")
-            continue
-        if grid is None:
-            continue
-        from grader.references import evaluate_formula
-        for r, row in enumerate(params.rows):
-            names = {**_scalars(refs), **{name: as_fraction(grid[r][col]) for col, other in enumerate(params.columns)
-                                          for name in other.identifiers if col != c}}
-            try:
-                value = as_fraction(evaluate_formula(derived.formula, names))
-            except FormulaError as exc:
-                shifted = FormulaError(exc.message, exc.column + derived.offset if exc.column else None)
-                problems.append(f"{where}: {shifted}" + (f" (row {row.label})" if "unknown name" not in exc.message else
-                                " (a formula names columns by their labels or aliases, references by their names)"))
-                break
-            except (TypeError, ValueError):
-                problems.append(f"{where}: the formula's value in row {row.label} is not a number")
-                break
-            expected = as_fraction(grid[r][c])
-            if not close_enough(_exact(value), expected, params.tolerance(c)):
-                problems.append(f"{where}: in row {row.label} the formula gives {format_reference(value)} "
-                                f"but the reference is {format_reference(expected)}")
-                break
-    return problems
-
-
-def _exact(value: Fraction) -> Number:
-    text = str(value)
-    return Number(value, text, None, False, 0, len(text))
 
 
 # --- comparing ------------------------------------------------------------------------------------
@@ -497,7 +400,7 @@ class GridType(QuestionType):
     def check_params(self, params: GridParams, refs: Mapping[str, Any]) -> list[str]:
         problems = _reference_problems(params, refs)
         grid = None if problems else reference_grid(params, refs)
-        return problems + _derivation_problems(params, refs, grid)
+        return problems + derivation_problems(params, refs, grid)
 
     def reading_key(self, params: GridParams) -> Vocab:
         return params.vocab
@@ -587,8 +490,11 @@ def _written_exact(value: Fraction) -> str:
 
 
 def markdown_table(params: GridParams, cells: list[list[str]]) -> str:
-    lines = ["| | " + " | ".join(c.label for c in params.columns) + " |",
+    def label(text: str) -> str:
+        return text.replace("|", "\\|")  # a label's own pipe (D|+) is not a cell boundary
+
+    lines = ["| | " + " | ".join(label(c.label) for c in params.columns) + " |",
              "|---|" + "---|" * len(params.columns)]
     for spec, row in zip(params.rows, cells):
-        lines.append(f"| {spec.label} | " + " | ".join(row) + " |")
+        lines.append(f"| {label(spec.label)} | " + " | ".join(row) + " |")
     return "\n".join(lines)

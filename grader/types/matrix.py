@@ -1,399 +1,49 @@
 """``matrix``: a matrix or vector the student wrote, compared entry by entry with a reference.
 
-Students write matrices in many forms; every one is read into rows of numbers
-(exact, through ``grader.numbers``; nothing is evaluated):
+Every matrix of the answer is read (``grader.types.matrix_reading``: LaTeX, Markdown
+tables, brackets, tuples, rows line by line), with what the student called it. An item
+grades the one that fits its reference best — of the reference's shape (a vector: of
+its length, a row or a column), under the main reference or a convention — or, when
+the item has a ``cue``, the best of those the student named so (``P^2 = …``).
 
-* LaTeX environments: ``\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}`` (also
-  pmatrix, vmatrix, Bmatrix, matrix, array); rows without ``&`` are split on spaces.
-* Markdown tables (a header or first column of labels is skipped).
-* Bracketed lists: ``[[5,16,12],[22,60,40]]``, ``[5 16 12; 22 60 40]``, ``[1 2 0]``.
-* Rows written one per line (``[1 2 0 3 4 0 0 0 0]`` or bare numbers), consecutive
-  lines making one matrix.
+Conventions: other accepted forms (``conventions:``), each another reference (C under
+column-major flattening) with the phrases a student must state for it to count and
+its credit. A matrix that fits a convention the student did not state earns nothing,
+with feedback saying so. A matrix equal to a known wrong answer (``wrong:``, P for an
+item asking for P²) earns nothing either, with a detail naming it.
 
-A student may write several matrices (C, then C^T, then the result): the one of
-the reference's shape that matches best is graded. An answer whose only matrices
-cannot be read (rows of different lengths, an unclosed environment, non-numeric
-entries) is ``Invalid`` with the reason, never "wrong".
-
-Conventions: the reference holds under the rubric's main convention. Other
-conventions (``conventions:``) name another reference key, e.g. C under
-column-major flattening, with the phrases a student must state for it to count
-(``stated: [column-major, column wise]``) and its credit. A matrix that fits a
-convention the student did not state earns nothing, with feedback saying so.
+When no matrix fits: a matrix of the reference's shape transposed (C^T for C) is
+``incorrect`` and said to be; an answer whose matrices cannot be read is ``invalid``
+with the reason (never "wrong"); otherwise the answer is ``missing``, with the shapes
+that were found in the detail.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
-from pydantic import Field
-
-from grader.model import Evidence, Line, Outcome, Segment
-from grader.numbers import Number, Tolerance, as_fraction, close_enough, decimal_places_for, decimal_text, find_numbers, just_outside, parse_number
-from grader.reading.markdown import tables
+from grader.model import Evidence, Outcome, Segment
+from grader.numbers import decimal_places_for, decimal_text, just_outside
 from grader.types.base import (
-    CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register, unknown_reference,
+    Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register, unknown_reference,
+)
+from grader.types.matrix_names import cued
+from grader.types.matrix_params import Band, Convention, KnownWrong, MatrixParams
+# The readers are re-exported: tests/types/test_pathological_types.py pins them by these names.
+from grader.types.matrix_reading import (  # noqa: F401
+    _ENV, Candidate, Reading, _add, _drop_noise, _latex, _row_body, _split_rows, _Text, read_matrices, show_rows,
+    show_value,
+)
+from grader.types.matrix_scoring import (  # noqa: F401 - is_vector: re-exported for tests/references
+    Fit, band_text, fit, is_vector, matrix_of, oriented, shape_of, shape_text, transposed, vector_length,
+    written_exactly,
 )
 
-# Entries one candidate may have: more is not an exam answer, and bounds the work.
-_MAX_ENTRIES = 10_000
-
-
-class Convention(CheckParams):
-    name: str = Field(min_length=1, description="the convention in feedback ('column-major flattening')")
-    reference: str = Field(description="the solver reference under this convention")
-    stated: list[str] = Field(default_factory=list, description="phrases one of which the answer must contain (none: always accepted)")
-    credit: float = Field(default=1.0, gt=0, le=1, description="share of the item's points a match earns")
-
-
-class MatrixParams(CheckParams):
-    reference: str = Field(description="the solver reference (a list of rows, or a list for a vector)")
-    name: str = Field(default="the matrix", description="what the reference is, in feedback ('C')")
-    conventions: list[Convention] = Field(default_factory=list)
-    shape: tuple[int, int] | None = Field(default=None, description="the reference's shape, checked when the rubric loads")
-    partial: Literal["rows", "entries", "none"] = Field(default="rows", description="credit per right row, per right entry, or all-or-nothing")
-    rel_tol: float = Field(default=0.0, ge=0)
-    abs_tol: float = Field(default=0.0, ge=0)
-    student_precision: bool = True
-    min_decimals: int = Field(default=2, ge=0)
-
-    @property
-    def tolerance(self) -> Tolerance:
-        return Tolerance(self.rel_tol, self.abs_tol, None, self.student_precision, self.min_decimals)
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One matrix read from the answer: rows of numbers and the lines it spans."""
-
-    rows: tuple[tuple[Number, ...], ...]
-    first: int
-    last: int
-    source: str
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return len(self.rows), len(self.rows[0])
-
-    def evidence(self) -> Evidence:
-        where = f"line {self.first}" if self.first == self.last else f"lines {self.first}–{self.last}"
-        return Evidence(self.first, f"{self.shape[0]}×{self.shape[1]} {self.source} ({where}): {show_rows(self.rows)}")
-
-
-@dataclass(frozen=True)
-class Reading:
-    candidates: tuple[Candidate, ...]
-    problems: tuple[tuple[int, str], ...]  # (line, why a matrix-like text could not be read)
-
-
-# --- reading -------------------------------------------------------------------------------
-
-_ENV = re.compile(r"\\begin\s*\{(?P<env>[bpvBV]?matrix\*?|smallmatrix|array)\}(?:\s*\{[^{}]*\})?")
-_ROW_SPLIT = re.compile(r"\\\\(?:\s*\[[^\]]*\])?")  # "\\" ends a row; "\\[2pt]" too
-_ROW_BREAK = re.compile(r"\\\\")  # _ROW_SPLIT where no "]" follows (its "[…]" cannot match there)
-# LaTeX spacing and rules inside a matrix, and math delimiters: not part of any entry.
-_CELL_NOISE = re.compile(r"\\(?:hline|cline\{[^}]*\}|left|right|,|;|!|quad|qquad)|\$")
-_NOISE_UNCLOSED = re.compile(r"\\(?:hline|left|right|,|;|!|quad|qquad)|\$")  # _CELL_NOISE where no "}" follows
-
-
-def _cut_after_last(text: str, closer: str) -> tuple[str, str]:
-    """``text`` cut just after its last ``closer`` (all of it in the second part when there is none).
-
-    ``_ROW_SPLIT`` and ``_CELL_NOISE`` each hold a group ("\\\\[…]", "\\cline{…}") that scans on
-    to its closer; tried at every opener with no closer after it, each attempt scans to the end
-    (quadratic on a long run of "\\\\[" or "\\cline{"). No match of either pattern spans the cut
-    (a group ends at the first closer after it, and the other alternatives hold no closer), so
-    the pattern runs on the first part, where every group finds its closer at once, and the
-    pattern without the group on the rest, where the group can never match.
-    """
-    cut = text.rfind(closer) + 1
-    return text[:cut], text[cut:]
-
-
-def _split_rows(body: str) -> list[str]:
-    """``_ROW_SPLIT.split(body)``, in linear time."""
-    head, tail = _cut_after_last(body, "]")
-    rows, more = _ROW_SPLIT.split(head), _ROW_BREAK.split(tail)
-    return rows[:-1] + [rows[-1] + more[0]] + more[1:]
-
-
-def _drop_noise(text: str, replacement: str = " ") -> str:
-    """``_CELL_NOISE.sub(replacement, text)``, in linear time."""
-    head, tail = _cut_after_last(text, "}")
-    return _CELL_NOISE.sub(replacement, head) + _NOISE_UNCLOSED.sub(replacement, tail)
-
-
-def _row_body(text: str) -> str | None:
-    """What a line holding one row ("[1 2 0 3]", "(1, 2).", "1 2 3") holds between its brackets,
-    as ``^[\\[(]?\\s*(?P<body>[^\\[\\]()]*?)\\s*[\\])]?\\s*[,;.]?\\s*$`` reads it; None when that
-    pattern does not match.
-
-    A scan instead of that pattern: its lazy body and four "\\s*" try every split of a run of
-    spaces, at every end of the body before it (minutes on "1", 2,000 spaces, "("). The body
-    starts after an opening bracket and the spaces after it, and ends where the longest tail of
-    spaces, a closing bracket, spaces, one of ",;." and spaces starts (the pattern tries the
-    shortest body first); the pattern fails when a bracket is left in the body.
-    """
-    start = 1 if text[:1] in ("[", "(") else 0
-    while start < len(text) and text[start].isspace():
-        start += 1
-    end = len(text)
-    for optional in (",;.", "])"):  # from the right: spaces, one of ",;.", spaces, "]" or ")", spaces
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start and text[end - 1] in optional:
-            end -= 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    body = text[start:end]
-    return None if any(c in body for c in "[]()") else body
-
-
-class _Text:
-    """The segment's lines joined, with a map from offsets back to line numbers."""
-
-    def __init__(self, lines: Sequence[Line]):
-        self.lines = list(lines)
-        self.text = "\n".join(line.text for line in self.lines)
-        self.starts, pos = [], 0
-        for line in self.lines:
-            self.starts.append(pos)
-            pos += len(line.text) + 1
-
-    def line_at(self, offset: int) -> int:
-        return self.lines[max(bisect_right(self.starts, offset) - 1, 0)].number
-
-
-def _cell_numbers(cell: str) -> list[Number] | None:
-    """The one number a cell holds ("3", "{-2}", "\\frac{12}{5}", "0.5"), else None."""
-    text = _drop_noise(cell).strip()
-    while len(text) > 1 and text[0] == "{" and text[-1] == "}":  # a group around the whole entry
-        text = text[1:-1].strip()
-    number = parse_number(text)
-    return [number] if number is not None else None
-
-
-def _rows_of(cells: list[list[str]], split_spaces: bool) -> tuple[list[list[Number]] | None, str]:
-    """Numbers of every cell, or None and why not."""
-    rows = []
-    for r, row in enumerate(cells, start=1):
-        numbers: list[Number] = []
-        for cell in row:
-            if split_spaces:  # a row written without "&": its words are the entries
-                words = [_cell_numbers(word) for word in _drop_noise(cell).replace(",", " ").split()]
-                if not words or not all(words):
-                    return None, f"row {r} holds something other than numbers: {cell.strip()!r}"
-                numbers.extend(n for word in words for n in word)
-            else:
-                found = _cell_numbers(cell)
-                if found is None:
-                    return None, f"row {r} has an entry that is not a number: {cell.strip() or '(empty)'!r}"
-                numbers.extend(found)
-        rows.append(numbers)
-    return rows, ""
-
-
-def _shape_problem(rows: list[list[Number]]) -> str:
-    lengths = [len(row) for row in rows]
-    if len(set(lengths)) > 1:
-        return f"rows have different lengths {lengths}"
-    if sum(lengths) > _MAX_ENTRIES:
-        return f"too large ({sum(lengths)} entries)"
-    return ""
-
-
-def _latex(text: _Text, found: list[Candidate], problems: list[tuple[int, str]]) -> str:
-    """LaTeX matrices; returns the text with them blanked so other readers skip them."""
-    read: list[tuple[int, int]] = []
-    # Per environment name, the \end{env} the last search found after an earlier \begin{env}
-    # (None: there is none after it). A later \begin{env} that ends before that \end starts
-    # finds the same one, so the text is searched about once per name, not once per \begin
-    # (quadratic on many unclosed or nested ones).
-    ends: dict[str, re.Match[str] | None] = {}
-    for begin in _ENV.finditer(text.text):
-        env = begin["env"]
-        if env not in ends or (ends[env] is not None and begin.end() > ends[env].start()):
-            ends[env] = re.compile(r"\\end\s*\{" + re.escape(env) + r"\}").search(text.text, begin.end())
-        end = ends[env]
-        line = text.line_at(begin.start())
-        if end is None:
-            problems.append((line, f"\\begin{{{env}}} is never closed"))
-            continue
-        if _ENV.search(text.text, begin.end(), end.start()):
-            continue  # nested matrices (block matrices) are not one matrix of numbers
-        body = text.text[begin.end():end.start()]
-        row_texts = [r for r in _split_rows(body) if _drop_noise(r, "").strip()]
-        cells = [r.split("&") for r in row_texts]
-        _add(cells, "&" not in body, line, text.line_at(end.end()), f"LaTeX {env}", found, problems)
-        read.append((begin.start(), end.end()))
-    # The environments read come in order and do not overlap (one inside another's body would
-    # make that one nested): blanked in one pass, not by rebuilding the text for each.
-    parts, done = [], 0
-    for start, stop in read:
-        parts += [text.text[done:start], " " * (stop - start)]
-        done = stop
-    return "".join(parts) + text.text[done:]
-
-
-def _add(cells: list[list[str]], split_spaces: bool, first: int, last: int, source: str,
-         found: list[Candidate], problems: list[tuple[int, str]]) -> None:
-    if not cells:
-        return
-    rows, why = _rows_of(cells, split_spaces)
-    why = why or _shape_problem(rows)
-    if why:
-        problems.append((first, f"the {source} on line {first} cannot be read: {why}"))
-        return
-    found.append(Candidate(tuple(tuple(row) for row in rows), first, last, source))
-
-
-def _markdown(lines: Sequence[Line], found: list[Candidate], problems: list[tuple[int, str]]) -> None:
-    def numeric(cell: str) -> bool:
-        return _cell_numbers(cell) is not None
-
-    text = {line.number: line.text for line in lines}
-    for table in tables(lines):
-        # markdown-it continues a table onto a following line without pipes ("Done."): not a row
-        kept = [(row, n) for row, n in zip(table.rows, table.lines) if "|" in text.get(n, "|")]
-        if not kept:
-            continue
-        rows, first, last = [list(r) for r, _ in kept], kept[0][1], kept[-1][1]
-        if rows and not all(numeric(c) for c in rows[0]):  # a header of labels
-            rows, first = rows[1:], kept[min(1, len(kept) - 1)][1]
-        if rows and all(not numeric(row[0]) for row in rows) and all(len(row) > 1 for row in rows):
-            rows = [row[1:] for row in rows]  # a column of row labels
-        if rows:
-            _add(rows, False, first, last, "table", found, problems)
-
-
-def _brackets(text: _Text, blanked: str, found: list[Candidate], problems: list[tuple[int, str]]) -> None:
-    """Top-level [...] groups holding numbers: one row, rows as inner groups, or rows split by ';'."""
-    source = re.sub(r"\\[\[\]]", "  ", blanked)  # \[ \] open and close display math
-    stack: list[int] = []
-    for pos, char in enumerate(source):
-        if char == "[":
-            stack.append(pos)
-        elif char == "]" and stack:
-            start = stack.pop()
-            if not stack:
-                _group(source[start + 1:pos], text.line_at(start), text.line_at(pos), found, problems)
-    if stack and find_numbers(source[stack[0]:]):
-        tail = source[stack[0] + 1:]
-        if "[" in tail:  # an unclosed nested list: a matrix attempt, not a stray bracket
-            problems.append((text.line_at(stack[0]), f"a bracket opened on line {text.line_at(stack[0])} is never closed"))
-
-
-def _group(body: str, first: int, last: int, found: list[Candidate], problems: list[tuple[int, str]]) -> None:
-    inner = re.findall(r"\[([^\[\]]*)\]", body)
-    if inner:
-        if re.sub(r"\[[^\[\]]*\]", "", body).strip(" \t\n,;") or "[" in "".join(inner):
-            return  # deeper nesting or text between rows: not a matrix of numbers
-        parts = inner
-    else:
-        parts = [p for p in body.split(";") if p.strip()]
-    cells = [re.split(r"[\s,]+", part.strip()) for part in parts]
-    if sum(map(len, cells)) < 2 or not all(_cell_numbers(c) for row in cells for c in row):
-        return  # a citation "[1]", prose in brackets, symbols: not a numeric matrix
-    _add(cells, False, first, last, "bracketed matrix" if len(cells) > 1 else "bracketed row", found, problems)
-
-
-def _row_lines(lines: Sequence[Line], found: list[Candidate], problems: list[tuple[int, str]]) -> None:
-    """Consecutive lines that each hold one row of numbers ("[1 2 0 3]" or "C = 1 2 0 3")."""
-    run: list[tuple[Line, list[str]]] = []
-
-    def close() -> None:
-        if len(run) >= 2:
-            _add([cells for _, cells in run], False, run[0][0].number, run[-1][0].number, "matrix written row by row", found, problems)
-        run.clear()
-
-    for line in lines:
-        text = line.text.strip().strip("$").strip()
-        text = re.split(r"[=:]", text)[-1]  # "C =", "Row 1:" label the row
-        body = _row_body(text.strip())
-        cells = re.split(r"[\s,]+", body.strip()) if body and body.strip() else []
-        if len(cells) >= 2 and all(_cell_numbers(c) for c in cells):
-            run.append((line, cells))
-        else:
-            close()
-    close()
-
-
-def read_matrices(lines: Sequence[Line]) -> Reading:
-    text = _Text(lines)
-    found: list[Candidate] = []
-    problems: list[tuple[int, str]] = []
-    blanked = _latex(text, found, problems)
-    _markdown(lines, found, problems)
-    _brackets(text, blanked, found, problems)
-    _row_lines(lines, found, problems)
-    return Reading(tuple(found), tuple(problems))
-
-
-# --- comparing -----------------------------------------------------------------------------
-
-def matrix_of(value: Any) -> list[list[Fraction]]:
-    """A reference as rows of Fractions; a flat list is one column (a vector)."""
-    if isinstance(value, (list, tuple)) and value and all(isinstance(r, (list, tuple)) for r in value):
-        return [[as_fraction(v) for v in row] for row in value]
-    return [[as_fraction(v)] for v in value]
-
-
-def is_vector(value: Any) -> bool:
-    return not any(isinstance(v, (list, tuple)) for v in value)
-
-
-def show_value(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-
-
-def show_rows(rows: Sequence[Sequence[Any]]) -> str:
-    def cell(v: Any) -> str:
-        return v.text if isinstance(v, Number) else show_value(as_fraction(v))
-    return "[" + "; ".join(" ".join(cell(v) for v in row) for row in rows) + "]"
-
-
-@dataclass(frozen=True)
-class Fit:
-    fraction: float  # credit earned, convention credit included
-    right_rows: int
-    right_entries: int
-    wrong: tuple[str, ...]
-
-
-def _oriented(candidate: Candidate, reference: Any) -> list[list[Number]] | None:
-    """The candidate's entries laid out like the reference, or None when the shapes differ.
-    A vector may be written as a row or as a column."""
-    target = matrix_of(reference)
-    rows = [list(r) for r in candidate.rows]
-    if is_vector(reference):
-        flat = [n for row in rows for n in row]
-        return [[n] for n in flat] if 1 in candidate.shape and len(flat) == len(target) else None
-    return rows if candidate.shape == (len(target), len(target[0])) else None
-
-
-def fit(candidate: Candidate, reference: Any, params: MatrixParams, credit: float) -> Fit | None:
-    rows = _oriented(candidate, reference)
-    if rows is None:
-        return None
-    target = matrix_of(reference)
-    vector = is_vector(reference)
-    right_rows, right_entries, wrong = 0, 0, []
-    for r, (got, want) in enumerate(zip(rows, target), start=1):
-        ok = [close_enough(g, w, params.tolerance) for g, w in zip(got, want)]
-        right_entries += sum(ok)
-        right_rows += all(ok)
-        for c, good in enumerate(ok, start=1):
-            if not good:
-                where = f"entry {r}" if vector else f"row {r}, column {c}"
-                wrong.append(f"{where}: {got[c - 1].text} (expected {show_value(want[c - 1])})")
-    total_rows, total_entries = len(target), len(target) * len(target[0])
-    share = {"rows": right_rows / total_rows, "entries": right_entries / total_entries,
-             "none": float(right_entries == total_entries)}[params.partial]
-    return Fit(round(credit * share, 6), right_rows, right_entries, tuple(wrong))
+__all__ = ["MatrixParams", "MatrixType", "Convention", "Band", "KnownWrong", "bmatrix", "read_matrices", "matrix_of",
+           "is_vector"]
 
 
 def _stated(text: str, phrases: list[str]) -> bool:
@@ -401,6 +51,29 @@ def _stated(text: str, phrases: list[str]) -> bool:
         return " ".join(re.sub(r"[-_‐–]", " ", s.lower()).split())
     body = norm(text)
     return any(norm(p) in body for p in phrases)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What ``parse`` found for one item: the matrices to grade (the ones named by its cue, or
+    every one of a shape that fits), else the slips (C^T for C) or the other shapes found."""
+
+    candidates: tuple[Candidate, ...] = ()
+    slips: tuple[Candidate, ...] = ()
+    others: tuple[Candidate, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Scored:
+    key: tuple[float, int, int, int]  # credit, then a known wrong answer, then right entries, then the later one
+    candidate: Candidate
+    convention: Convention | None = None
+    result: Fit | None = None
+    known: KnownWrong | None = None
+
+
+def _any_orientation(params: MatrixParams) -> MatrixParams:
+    return params.model_copy(update={"orientation": "any"})
 
 
 # --- the type ------------------------------------------------------------------------------
@@ -412,7 +85,8 @@ class MatrixType(QuestionType):
 
     def check_params(self, params: MatrixParams, refs: Mapping[str, Any]) -> list[str]:
         problems = []
-        for key in [params.reference] + [c.reference for c in params.conventions]:
+        keys = ([params.reference] + [c.reference for c in params.conventions] + [w.reference for w in params.wrong])
+        for key in dict.fromkeys(keys):
             if key not in refs:
                 problems.append(unknown_reference(key, refs))
                 continue
@@ -425,6 +99,33 @@ class MatrixType(QuestionType):
                 problems.append(f"reference {key!r} is empty or ragged")
             elif key == params.reference and params.shape is not None and params.shape != (len(target), len(target[0])):
                 problems.append(f"reference {key!r} is {len(target)}×{len(target[0])}, not {params.shape[0]}×{params.shape[1]}")
+        return problems or self._option_problems(params, refs)
+
+    def _option_problems(self, params: MatrixParams, refs: Mapping[str, Any]) -> list[str]:
+        """Problems of ``orientation``, ``bands`` and ``wrong`` against the (well-formed) references."""
+        problems = []
+        main = refs[params.reference]
+        rows, columns = shape_of(main)
+        if params.orientation != "any" and vector_length(main) is None:
+            problems.append(f"orientation: only for a vector; reference {params.reference!r} is a {rows}×{columns} matrix")
+        if params.bands:
+            first = params.bands[0]
+            total = (vector_length(main) or rows * columns) if first.unit == "entries" else (vector_length(main) or rows)
+            if first.count > total:
+                problems.append(f"bands.0: {first.count} {first.unit}, but reference {params.reference!r} has {total}")
+        loose = _any_orientation(params)
+        for k, known in enumerate(params.wrong):
+            written = written_exactly(refs[known.reference])
+            if fit(written, main, loose, 1.0) is None:
+                problems.append(f"wrong.{k}.reference: {known.reference!r} is a {shape_text(refs[known.reference])}, but "
+                                f"{params.reference!r} is a {shape_text(main)}: no answer can be mistaken for it")
+                continue
+            for other, what in [(params.reference, "the reference")] + [(c.reference, f"the convention {c.name!r}")
+                                                                          for c in params.conventions]:
+                found = fit(written, refs[other], loose, 1.0)
+                if found is not None and found.exact:
+                    problems.append(f"wrong.{k}.reference: {known.reference!r} equals {what} ({other!r}) within the "
+                                    "tolerance: that answer would earn nothing")
         return problems
 
     def reading_key(self, params: MatrixParams) -> str:
@@ -435,93 +136,188 @@ class MatrixType(QuestionType):
 
     def parse(self, ctx: QuestionContext, params: MatrixParams) -> Parsed | Invalid | None:
         reading: Reading = ctx.reading
-        references = [ctx.ref(key) for key in [params.reference] + [c.reference for c in params.conventions]]
-        if any(_oriented(c, ref) is not None for c in reading.candidates for ref in references):
-            return Parsed(reading)
-        if reading.candidates and not reading.problems:
-            return Parsed(reading)  # matrices of another shape: wrong, and compare says which shapes
+        graded = [ctx.ref(k) for k in [params.reference] + [c.reference for c in params.conventions]
+                  + [w.reference for w in params.wrong]]
+        fitting = tuple(c for c in reading.candidates if any(oriented(c, ref, params.orientation) is not None for ref in graded))
+        if params.cue:
+            named = tuple(c for c in fitting if cued(c.names, params.cue))
+            if named:
+                return Parsed(Selection(named))
+            for (line, why), names in zip(reading.problems, reading.problem_names):
+                if cued(names, params.cue):  # the matrix the item grades is there, but cannot be read
+                    return self._invalid(ctx, line, why)
+        if fitting:
+            return Parsed(Selection(fitting))
+        main = ctx.ref(params.reference)
+        slips = tuple(c for c in reading.candidates if self._slip(c, main, params) is not None)
+        if slips:
+            return Parsed(Selection(slips=slips))
         if reading.problems:
-            line, why = reading.problems[0]
-            text = next((l.text.strip() for l in ctx.segment.lines if l.number == line), "")
-            return Invalid(why, (Evidence(line, text),))
+            return self._invalid(ctx, *reading.problems[0])
+        if reading.candidates:
+            return Parsed(Selection(others=reading.candidates))
+        return None
+
+    @staticmethod
+    def _invalid(ctx: QuestionContext, line: int, why: str) -> Invalid:
+        text = next((l.text.strip() for l in ctx.segment.lines if l.number == line), "")
+        return Invalid(why, (Evidence(line, text),))
+
+    @staticmethod
+    def _slip(candidate: Candidate, reference: Any, params: MatrixParams) -> str | None:
+        """Why a matrix that does not fit is still the answer, slipped: the reference transposed
+        (C^T for C), or a vector in the other orientation than the item asks for."""
+        if vector_length(reference) is not None:
+            if params.orientation != "any" and oriented(candidate, reference) is not None:
+                written = "a row" if candidate.shape[0] == 1 else "a column"
+                return f"{params.name} is written as {written}, but the answer must be a {params.orientation} vector"
+            return None
+        found = fit(transposed(candidate), reference, params, 1.0)
+        if found is not None and found.exact:
+            return f"the {candidate.shape[0]}×{candidate.shape[1]} matrix you wrote is the transpose of {params.name}"
         return None
 
     def compare(self, parsed: Parsed, ctx: QuestionContext, params: MatrixParams) -> Comparison:
-        reading: Reading = parsed.value
-        main = Convention.model_construct(name="", reference=params.reference, stated=[], credit=1.0)
-        expected = show_rows(matrix_of(ctx.ref(params.reference)))
-        best: tuple[tuple[float, int, int], Candidate, Convention, Fit] | None = None
+        selection: Selection = parsed.value
+        reference = ctx.ref(params.reference)
+        expected = show_rows(_laid_out(reference, params.orientation))
+        if not selection.candidates:
+            return self._nothing_fits(selection, params, reference, expected)
+        best = None
         unstated: list[tuple[Candidate, Convention]] = []
         text = ctx.segment.text
-        for candidate in reading.candidates:
+        main = Convention.model_construct(name="", reference=params.reference, stated=[], credit=1.0)
+        for candidate in selection.candidates:
+            known = self._known_wrong(candidate, ctx, params)
+            if known is not None:
+                scored = _Scored((0.0, 1, 0, candidate.last), candidate, known=known)
+                best = scored if best is None or scored.key > best.key else best
+                continue
             for convention in [main] + params.conventions:
                 result = fit(candidate, ctx.ref(convention.reference), params, convention.credit)
                 if result is None:
                     continue
                 if convention.stated and not _stated(text, convention.stated):
-                    if not result.wrong:  # fits exactly, but the convention was not stated
+                    if result.exact:  # fits exactly, but the convention was not stated
                         unstated.append((candidate, convention))
                     continue
-                key = (result.fraction, result.right_entries, candidate.last)
-                if best is None or key > best[0]:
-                    best = (key, candidate, convention, result)
-        if best is None or best[3].fraction == 0:
-            return self._no_match(reading, params, ctx.ref(params.reference), expected, unstated, best)
-        _, candidate, convention, result = best
-        outcome = Outcome.CORRECT if result.fraction >= 1 else Outcome.PARTIAL
+                scored = _Scored((result.fraction, 0, result.right_entries, candidate.last), candidate, convention, result)
+                best = scored if best is None or scored.key > best.key else best
+        if best is None or best.key[0] == 0:
+            return self._no_credit(selection, params, reference, expected, unstated, best)
+        convention, result = best.convention, best.result
         parts = [f"read as {convention.name}"] if convention.name else []
+        if params.bands and result.fraction < 1:
+            parts.append(band_text(result, params.bands))
         if result.wrong:
             parts.append("wrong: " + "; ".join(result.wrong[:6]) + (" …" if len(result.wrong) > 6 else ""))
         if convention.credit < 1:
             parts.append(f"{convention.name} earns {convention.credit:g} of the marks")
-        return Comparison(result.fraction, outcome, found=show_rows(candidate.rows), expected=expected,
-                          detail="; ".join(parts), evidence=(candidate.evidence(),))
+        outcome = Outcome.CORRECT if result.fraction >= 1 else Outcome.PARTIAL
+        return Comparison(result.fraction, outcome, found=show_rows(best.candidate.rows), expected=expected,
+                          detail="; ".join(parts), evidence=(best.candidate.evidence(),))
 
-    def _no_match(self, reading: Reading, params: MatrixParams, reference: Any, expected: str,
-                  unstated: list[tuple[Candidate, Convention]], best: Any) -> Comparison:
+    @staticmethod
+    def _known_wrong(candidate: Candidate, ctx: QuestionContext, params: MatrixParams) -> KnownWrong | None:
+        for known in params.wrong:
+            found = fit(candidate, ctx.ref(known.reference), _any_orientation(params), 1.0)
+            if found is not None and found.exact:
+                return known
+        return None
+
+    def _no_credit(self, selection: Selection, params: MatrixParams, reference: Any, expected: str,
+                   unstated: list[tuple[Candidate, Convention]], best: _Scored | None) -> Comparison:
         if unstated:
             candidate, convention = unstated[0]
+            detail = f"{params.name} fits {convention.name}, but the answer does not say that convention is used"
+        elif best is not None and best.known is not None:
+            candidate = best.candidate
+            detail = f"this is {best.known.shown}, a known wrong answer: no marks"
+        elif best is None:  # only a convention's shape, not stated, and not that convention's matrix either
+            candidate = selection.candidates[0]
+            shapes = ", ".join(dict.fromkeys(f"{c.shape[0]}×{c.shape[1]}" for c in selection.candidates))
+            detail = f"no {shape_text(reference, params.orientation)} ({params.name}) was found; found {shapes}"
+        else:  # right shape, every row wrong (or below every band)
+            candidate, result = best.candidate, best.result
+            parts = [band_text(result, params.bands)] if params.bands else []
+            detail = "; ".join(parts + ["wrong: " + "; ".join(result.wrong[:6])])
+        return Comparison(0.0, Outcome.INCORRECT, found=show_rows(candidate.rows), expected=expected,
+                          detail=detail, evidence=(candidate.evidence(),))
+
+    def _nothing_fits(self, selection: Selection, params: MatrixParams, reference: Any, expected: str) -> Comparison:
+        if selection.slips:
+            candidate = selection.slips[0]
             return Comparison(0.0, Outcome.INCORRECT, found=show_rows(candidate.rows), expected=expected,
-                              detail=f"{params.name} fits {convention.name}, but the answer does not say that convention is used",
-                              evidence=(candidate.evidence(),))
-        if best is not None:  # right shape, every row wrong
-            _, candidate, _, result = best
-            return Comparison(0.0, Outcome.INCORRECT, found=show_rows(candidate.rows), expected=expected,
-                              detail="wrong: " + "; ".join(result.wrong[:6]), evidence=(candidate.evidence(),))
-        shapes = ", ".join(f"{c.shape[0]}×{c.shape[1]}" for c in reading.candidates)
-        target = matrix_of(reference)
-        detail = f"no {len(target)}×{len(target[0])} matrix ({params.name}) was found; found {shapes}"
-        for candidate in reading.candidates:  # C^T for C is a common slip: say so
-            flipped = Candidate(tuple(zip(*candidate.rows)), candidate.first, candidate.last, candidate.source)
-            result = fit(flipped, reference, params, 1.0)
-            if result is not None and not result.wrong:
-                detail = f"the {candidate.shape[0]}×{candidate.shape[1]} matrix you wrote is the transpose of {params.name}"
-                return Comparison(0.0, Outcome.INCORRECT, found=show_rows(candidate.rows), expected=expected,
-                                  detail=detail, evidence=(candidate.evidence(),))
-        return Comparison(0.0, Outcome.INCORRECT, found=f"matrices of shape {shapes}", expected=expected,
-                          detail=detail, evidence=tuple(c.evidence() for c in reading.candidates[:3]))
+                              detail=self._slip(candidate, reference, params) or "", evidence=(candidate.evidence(),))
+        shapes = ", ".join(dict.fromkeys(f"{c.shape[0]}×{c.shape[1]}" for c in selection.others))
+        detail = f"no {shape_text(reference, params.orientation)} ({params.name}) was found; found {shapes}"
+        return Comparison(0.0, Outcome.MISSING, expected=expected, detail=detail,
+                          evidence=tuple(c.evidence() for c in selection.others[:3]))
 
     # self-test ---------------------------------------------------------------------------
     def self_test(self, params: MatrixParams, refs: Mapping[str, Any]) -> list[SelfTest]:
-        target = matrix_of(refs[params.reference])
-        tol = params.tolerance
-        r, c = next(((i, j) for i, row in enumerate(target) for j, v in enumerate(row) if v != 0), (0, 0))
-        value = target[r][c]
-        off = [row[:] for row in target]
-        off[r][c] = Fraction(decimal_text(just_outside(value, tol), decimal_places_for(value, tol)))
+        reference = refs[params.reference]
+        target = _laid_out(reference, params.orientation)
+        named = f"{params.cue[0]} = " if params.cue else ""
         ragged = [row[:] for row in target]
         if len(ragged) > 1 and len(ragged[-1]) > 1:
             ragged[-1] = ragged[-1][:-1]
         else:  # a single row or column cannot lose an entry and stay a matrix: add a longer row
             ragged.append([Fraction(0)] * (len(ragged[0]) + 1))
-        tests = [SelfTest("correct", f"$$ {bmatrix(target)} $$", "the reference as a bmatrix"),
-                 SelfTest("incorrect", f"$$ {bmatrix(off)} $$", f"row {r + 1}, column {c + 1} just outside the tolerance"),
-                 SelfTest("invalid", f"$$ {bmatrix(ragged)} $$", "a ragged matrix (rows of different lengths)")]
+        off, why = _off_by_enough(target, params)
+        tests = [SelfTest("correct", f"{named}$$ {bmatrix(target)} $$", "the reference as a bmatrix"),
+                 SelfTest("incorrect", f"{named}$$ {bmatrix(off)} $$", why),
+                 SelfTest("invalid", f"{named}$$ {bmatrix(ragged)} $$", "a ragged matrix (rows of different lengths)")]
+        n = vector_length(reference)
+        if n is not None and n > 1 and params.orientation != "column":
+            entries = ", ".join(show_value(v) for row in target for v in row)
+            tests.append(SelfTest("correct", f"{named or 'v = '}({entries})", "the vector as a tuple"))
+        if n is not None and n > 1 and params.orientation != "any":
+            other = [list(col) for col in zip(*target)]
+            tests.append(SelfTest("incorrect", f"{named}$$ {bmatrix(other)} $$", f"a vector that is not a {params.orientation}"))
+        for known in params.wrong:
+            wrong = _laid_out(refs[known.reference], params.orientation)
+            tests.append(SelfTest("incorrect", f"{named}$$ {bmatrix(wrong)} $$", f"the known wrong answer {known.shown}"))
         for convention in params.conventions:
             if convention.stated and convention.credit == 1:
-                other = bmatrix(matrix_of(refs[convention.reference]))
-                tests.append(SelfTest("correct", f"Using {convention.stated[0]} flattening: $$ {other} $$", convention.name))
+                other = bmatrix(_laid_out(refs[convention.reference], params.orientation))
+                tests.append(SelfTest("correct", f"Using {convention.stated[0]} flattening: {named}$$ {other} $$", convention.name))
         return tests
+
+
+def _laid_out(reference: Any, orientation: str) -> list[list[Fraction]]:
+    """The reference as rows; a vector as the row or column the item asks for."""
+    target = matrix_of(reference)
+    if vector_length(reference) is not None and orientation != "any":
+        flat = [v for row in target for v in row]
+        return [flat] if orientation == "row" else [[v] for v in flat]
+    return target
+
+
+def _off_by_enough(target: list[list[Fraction]], params: MatrixParams) -> tuple[list[list[Fraction]], str]:
+    """The reference with entries just outside the tolerance, enough of them to fall short of full
+    credit: one, or with a band that gives full credit below all right, enough to miss that band."""
+    tol = params.tolerance
+    cells = [(i, j) for i, row in enumerate(target) for j, v in enumerate(row)]
+    cells.sort(key=lambda ij: target[ij[0]][ij[1]] == 0)  # nonzero entries first
+    changes = 1
+    top = params.bands[0] if params.bands else None
+    if top is not None and top.credit >= 1:
+        rows, entries = len(target), len(cells)
+        vector = 1 in (len(target), len(target[0]))
+        if top.unit == "entries" or vector:
+            changes = entries - top.count + 1
+        else:  # one entry in each of enough rows
+            by_row = sorted({i for i, _ in cells}, key=lambda i: all(v == 0 for v in target[i]))
+            cells = [(i, next(j for j, v in enumerate(target[i]) if v != 0) if any(target[i]) else 0)
+                     for i in by_row[:rows - top.count + 1]]
+            changes = len(cells)
+    off = [row[:] for row in target]
+    for i, j in cells[:changes]:
+        value = target[i][j]
+        off[i][j] = Fraction(decimal_text(just_outside(value, tol), decimal_places_for(value, tol)))
+    where = ", ".join(f"row {i + 1}, column {j + 1}" for i, j in cells[:min(changes, 3)])
+    return off, f"{changes} {'entry' if changes == 1 else 'entries'} just outside the tolerance ({where}{' …' if changes > 3 else ''})"
 
 
 def bmatrix(rows: Sequence[Sequence[Fraction]]) -> str:
