@@ -29,3 +29,24 @@ def test_generic_types_know_no_exam():
     from grader.types import base
 
     assert not {"ap_table", "construction", "derivation"} & set(base._TYPE_MODULES)
+
+
+def test_the_spec_names_of_generic_types_are_aliases(tmp_path):
+    from grader.types import canonical_type, get_type
+
+    assert canonical_type("number") == "numeric" and canonical_type("table") == "grid"
+    assert get_type("number") is get_type("numeric") and canonical_type("tabel") is None
+
+
+def test_exam_defaults_written_under_an_alias_apply(tmp_path):
+    import yaml
+
+    from grader.rubric.loader import load_rubric
+
+    (tmp_path / "exam.yaml").write_text(yaml.safe_dump({"id": "t", "title": "t", "total": 1, "questions": ["q1"],
+                                                        "defaults": {"number": {"rel_tol": 0.1}}}))
+    (tmp_path / "q1.yaml").write_text(yaml.safe_dump({
+        "id": "q1", "title": "t", "points": 1, "markers": ["1."], "terms": ["x"], "type": "numeric",
+        "given": {"x": 2}, "items": [{"id": "a", "points": 1, "description": "x", "check": {"reference": "x"},
+                                      "feedback": "ok"}]}))
+    assert load_rubric(tmp_path).questions[0].items[0].params.rel_tol == 0.1

@@ -395,6 +395,7 @@ def _expected_text(params: GridParams, grid: list[list[Fraction]], scope: list[t
 @register
 class GridType(QuestionType):
     name = "grid"
+    aliases = ("table",)  # SPEC §6 calls a labelled grid of rows and columns a table
     Params = GridParams
 
     def check_params(self, params: GridParams, refs: Mapping[str, Any]) -> list[str]:

@@ -151,6 +151,7 @@ def final_answer(lines: tuple[Line, ...], cues: list[str]) -> tuple[Number, Line
 @register
 class NumericType(QuestionType):
     name = "numeric"
+    aliases = ("number",)  # SPEC §6 name
     Params = NumericParams
 
     def check_params(self, params: NumericParams, refs: Mapping[str, Any]) -> list[str]:
