@@ -31,9 +31,9 @@ from pydantic import Field, model_validator
 from grader.errors import MathParseError
 from grader.flags import Note, note
 from grader.limits import run_limited
-from grader.mathtext.evaluate import Undecided, relation_at_points
+from grader.mathtext.evaluate import Undecided, relation_at_points, unworked
 from grader.mathtext.latex import Statement, read_math, settle
-from grader.mathtext.repair import repair
+from grader.mathtext.repairs import apply_repairs
 from grader.mathtext.writer import to_latex
 from grader.model import Evidence, Outcome
 from grader.reading.markdown import math_fragments
@@ -50,7 +50,7 @@ class ExpressionParams(CheckParams):
     constant: Literal["factor", "term"] = Field(default="factor", description="for up_to_constant")
     points: int = Field(default=6, ge=1, le=50, description="random points the formulas are evaluated at")
     seed: int = 0
-    repair: bool = Field(default=False, description="apply OCR repairs (flagged) before comparing")
+    repair: bool = Field(default=False, description="apply the OCR repairs of installed domain packs (flagged) before comparing")
     parse_seconds: float = Field(default=1.0, gt=0, le=10)
     simplify_seconds: float = Field(default=2.0, gt=0, le=30)
 
@@ -93,6 +93,8 @@ def _verdict(student: sympy.Expr, expected: sympy.Expr, params: ExpressionParams
         return True, "same expression"
     if params.mode == "same_form":
         return False, "not written in the expected form"
+    if unworked(a) and not unworked(b):  # \int_0^1 x f(x) dx restates the question: not an answer yet
+        return False, "an integral or derivative not worked out"
     relation = "equal" if params.mode == "equal" else params.constant
     try:
         return relation_at_points(a, b, relation, params.points, params.seed), f"compared at {params.points} points"
@@ -135,7 +137,7 @@ class ExpressionType(QuestionType):
                 continue
             names: list[str] = []
             if params.repair:
-                statement, names = repair(statement)
+                statement, names = apply_repairs(statement)
             found.extend((evidence, side, tuple(names)) for side in _candidates(statement, lhs))
         if found:
             return Parsed(found, tuple(e for e, _, _ in found))

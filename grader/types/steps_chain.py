@@ -49,6 +49,7 @@ import sympy
 from grader.errors import BudgetExceeded, MathParseError
 from grader.limits import run_limited
 from grader.mathtext.evaluate import Undecided, relation_at_points
+from grader.mathtext.glyphs import as_commands
 from grader.mathtext.latex import MAX_CHARS, read_math, settle
 from grader.mathtext.statements import split_statements, top_level
 from grader.mathtext.writer import to_latex
@@ -61,14 +62,15 @@ ZERO = sympy.Integer(0)
 # ------------------------------------------------------------------ text helpers
 
 _GREEK = ("alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|lambda|mu|nu|xi|pi|"
-          "rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega")
+          "rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega|ell")
 _LETTER = rf"(?:[A-Za-z]|\\(?:{_GREEK})(?![A-Za-z]))"
 _DECOR = r"\\(?:hat|tilde|bar|widehat|widetilde|overline|dot|ddot|vec|mathbf|boldsymbol|bm|mathit|mathrm|mathcal|mathbb)"
 _BASE = rf"(?:{_DECOR}\s*\{{\s*{_LETTER}\s*\}}|{_DECOR}\s+{_LETTER}|{_LETTER})"
 _PLAIN_SCRIPT = r"(?:_\s*\{[^{}=]*\}|_\s*[A-Za-z0-9])"
 _MARK = r"(?:\^\s*\{\s*(?:\*|\\prime|\\star|\\ast|\\dagger)+\s*\}|\^\s*(?:\*|\\prime|\\star|\\ast)|')"
 _SIMPLE = rf"{_BASE}(?:\s*(?:{_PLAIN_SCRIPT}|{_MARK}))*"
-_ARGS = rf"\s*(?:\\left\s*)?\(\s*{_SIMPLE}(?:\s*,\s*{_SIMPLE})*\s*(?:\\right\s*)?\)"
+_ARGS = (rf"\s*(?:\\left\s*)?(?:\(\s*{_SIMPLE}(?:\s*,\s*{_SIMPLE})*\s*(?:\\right\s*)?\)"
+         rf"|\[\s*{_SIMPLE}\s*(?:\\right\s*)?\])")  # f(x), L(w, b); E[X]
 _NAME = rf"{_SIMPLE}(?:{_ARGS})?"
 _D = r"(?:d|\\mathrm\s*\{\s*d\s*\}|\\partial)"
 _FRAC = r"\\[dt]?frac"
@@ -134,7 +136,7 @@ def clean(text: str) -> str:
     (``2x = 6 \\quad \\text{(divide by } 2)``: what follows a ``\\quad`` without an ``=`` is a remark)."""
     if len(text) > MAX_CHARS:
         return text.strip()  # the reader refuses it as too long: no need to tidy it first
-    text = _TAG.sub(" ", _unwrap(_ROW_SPACING.sub("", text)))
+    text = _TAG.sub(" ", _unwrap(_ROW_SPACING.sub("", as_commands(text))))  # θ → \theta: the patterns read LaTeX
     equals = [m.start() for m in top_level(text, _EQUALS)]
     for quad in top_level(text, _QUAD):
         if equals and equals[-1] < quad.start():  # an "=" before the \quad and none after it

@@ -42,6 +42,7 @@ from grader.mathtext.atoms import Partial
 from grader.mathtext.statements import split_statements
 from grader.model import Evidence, Outcome, Segment
 from grader.reading.markdown import math_fragments
+from grader.domains.deep_learning.chain_repair import repair
 from grader.domains.deep_learning.rnn import RNNSample
 from grader.types.base import CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register
 from grader.domains.deep_learning.derivation_eval import NotInModel, base_name_or_none, evaluate
@@ -150,10 +151,9 @@ def read_statement(latex: str) -> tuple[Any, list[str]]:
     """Repair then read one fragment; raises ``MathParseError``. Returns (Statement, repair names).
 
     Text repairs of this module first (a lost hat, a comma for a product dot), then the
-    shared tree repairs of ``grader.mathtext.repair`` (κ→k, E_{34}→E_3, \\frac{1}{J_2}→∏).
+    tree repairs of ``grader.domains.deep_learning.chain_repair`` (κ→k, E_{34}→E_3, \\frac{1}{J_2}→∏).
     """
     from grader.mathtext.latex import read_math
-    from grader.mathtext.repair import repair
 
     text, local = _local_repairs(latex)
     statement, names = repair(read_math(text))

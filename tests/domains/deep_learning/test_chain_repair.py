@@ -1,4 +1,4 @@
-"""OCR repairs: each fires only where the damaged reading makes no sense, and is named."""
+"""The deep-learning pack's OCR repairs of BPTT chains: each fires only where the damaged reading makes no sense, and is named."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import sympy
 
 from grader.mathtext.atoms import Partial
 from grader.mathtext.latex import read_math, settle, unroll
-from grader.mathtext.repair import repair, time_index
+from grader.domains.deep_learning.chain_repair import repair, time_index
 
-SHEET = Path(__file__).resolve().parents[2] / "submissions" / "dl-exam" / "cs17btech11037.md"
+SHEET = Path(__file__).resolve().parents[3] / "submissions" / "dl-exam" / "cs17btech11037.md"
 E, H, O = (sympy.IndexedBase(n) for n in ("E", "H", "O"))
 W, U, V, k, j, K = sympy.symbols("W U V k j K")
 
@@ -70,3 +70,19 @@ def test_no_repair_where_another_reading_makes_sense(src):
     statement = read_math(src)
     repaired, names = repair(statement)
     assert names == [] and repaired == statement
+
+
+def test_the_pack_registers_its_repair_for_generic_types():
+    from grader.mathtext.repairs import apply_repairs, registered
+
+    assert "bptt-chain" in registered()
+    statement = read_math(_sheet_math(67))
+    assert apply_repairs(statement) == repair(statement)
+
+
+def test_the_generic_reader_holds_no_bptt_vocabulary():
+    folder = Path(__file__).resolve().parents[3] / "grader" / "mathtext"
+    for module in folder.glob("*.py"):
+        text = module.read_text(encoding="utf-8")
+        for word in ("CHAIN_BASES", "PRODUCT_DENOMINATOR_NAMES", "def time_index", "\"kappa\": \"k\""):
+            assert word not in text, f"{module.name} holds {word}"

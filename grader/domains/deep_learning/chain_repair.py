@@ -1,4 +1,9 @@
-"""OCR repairs of read formulas, as named hypotheses rather than silent guesses.
+"""OCR repairs of read BPTT chains, as named hypotheses rather than silent guesses.
+
+The deep-learning pack's repairs: they know this exam's names (E/O/Ohat/H/h/y/s/L for
+the chain's atoms, J for a misread product sign), so they live in the pack, not in the
+generic reader. Importing this module registers ``repair`` as the pack's formula repair
+(``grader.mathtext.repairs``), which the ``expression`` type applies with ``repair: true``.
 
 ``repair(statement) -> (statement, names)`` returns the repaired statement and one
 name per repair applied (``"kappa-as-k"``, ``"product-from-frac-1-over-J"``,
@@ -34,7 +39,8 @@ from typing import Callable
 import sympy
 
 from grader.mathtext.atoms import Partial
-from grader.mathtext.latex import Statement
+from grader.mathtext.repairs import register_repair
+from grader.mathtext.trees import Statement
 
 LOOKALIKES = {"kappa": "k", "iota": "i", "tau": "t", "nu": "v"}
 CHAIN_BASES = frozenset({"E", "O", "Ohat", "H", "h", "y", "s", "L"})
@@ -174,3 +180,6 @@ def repair(statement: Statement) -> tuple[Statement, list[str]]:
     statement = _fix_long_subscripts(statement, names)
     statement = _restore_products(statement, names)
     return statement, names
+
+
+register_repair("bptt-chain", repair)

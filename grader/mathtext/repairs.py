@@ -1,0 +1,43 @@
+"""Formula repairs that domain packs provide, applied by generic types on request.
+
+The reader knows no exam's vocabulary, so an OCR repair that does (the deep-learning
+pack's BPTT-chain repair: ``kappa-as-k``, ``subscript-E34-as-E3``,
+``product-from-frac-1-over-J``) is registered by its pack when the pack is imported::
+
+    register_repair("bptt-chain", repair)   # repair(statement) -> (statement, names)
+
+``apply_repairs(statement)`` loads the installed packs (``grader.packs``) and applies
+every registered repair in registration order, returning the repaired statement and
+the names of the repairs that fired (for the ``ocr-repaired`` flag). Each repair must
+fire only where the damaged reading makes no sense and exactly one reading does.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from grader.mathtext.trees import Statement
+
+Repair = Callable[[Statement], "tuple[Statement, list[str]]"]
+_REPAIRS: dict[str, Repair] = {}
+
+
+def register_repair(name: str, repair: Repair) -> None:
+    """Make ``repair`` one of the repairs ``apply_repairs`` applies (a second registration replaces the first)."""
+    _REPAIRS[name] = repair
+
+
+def registered() -> list[str]:
+    from grader.packs import load_packs  # here, not at import: packs import the reader
+
+    load_packs()
+    return list(_REPAIRS)
+
+
+def apply_repairs(statement: Statement) -> tuple[Statement, list[str]]:
+    """Every registered repair, in order: the repaired statement and the names of the repairs applied."""
+    names: list[str] = []
+    for name in registered():
+        statement, applied = _REPAIRS[name](statement)
+        names.extend(applied)
+    return statement, names
