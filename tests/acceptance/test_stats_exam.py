@@ -25,25 +25,24 @@ RUBRIC = ROOT / "rubrics" / "stats-exam"
 SHEETS = ROOT / "submissions" / "stats-exam"
 DOMAIN_TYPES = {"ap_table", "construction", "derivation"}  # the deep-learning pack's
 
-# sheet -> what the engine gets wrong there, as measured on 2026-12-01 (filled in from the
-# measurement, never by tuning to a sheet). Common to all: the guide-only rubric leaves 29 of
-# the 50 marks to by_hand items (multi-part questions under one id: a part's items cannot tell
-# their part's answer from the others'; see rubrics/stats-exam/NOTES.md), so a script can
-# reach at most 21 marks before a TA grades the rest.
-_BY_HAND = "29 of 50 marks are by_hand (multi-part questions, NOTES.md); "
+# sheet -> what the engine gets wrong there, as measured (filled in from the measurement, never
+# by tuning to a sheet). Revision 2 of the rubric (parts, carry-forward; NOTES.md) grades 36 of the
+# 50 marks; 14 stay by_hand (q1(b) working 3, q2 working 3, q3(a) derivation 6, q4 method 2), so a
+# script reaches at most 36 before a TA grades the rest. Measured 2026-12-01, revision 2:
+_BY_HAND = "14 of 50 marks are by_hand (NOTES.md revision 2); "
 KNOWN_MISSES: dict[str, str] = {
-    "s01_full_correct_typed": _BY_HAND + "15/50: q1 values read from the wrong part, q4 P^2 pi and q7 choices not read",
-    "s02_correct_alternative_forms": _BY_HAND + "16/50: as s01; the frequency-tree q1 is not read",
-    "s03_typical_mistakes": _BY_HAND + "9 vs 33-35: q2 and q3(b) values not read",
-    "s04_ocr_damaged_strong": _BY_HAND + "2 vs 47-49: OCR-damaged labels and numbers defeat segmentation and reading",
-    "s05_ocr_damaged_mixed": _BY_HAND + "2 vs 35-37: as s04",
-    "s06_partially_answered": _BY_HAND + "7 vs 18-19",
-    "s08_repeats_questions": "2 vs 0: the question's own words earn q3 and q5 marks",
-    "s09_pvalue_misconception": _BY_HAND + "15 vs 43-45",
-    "s10_weak_mostly_wrong": _BY_HAND + "3 vs 9-12",
-    "s11_plain_text_no_latex": _BY_HAND + "17 vs 49: plain-text formulas for q2/q3 not read",
-    "s12_carried_forward_slips": _BY_HAND + "9 vs 44-46: no carry-forward across parts",
-    "s13_bare_answers_only": _BY_HAND + "15 vs 34-35",
+    "s01_full_correct_typed": _BY_HAND + "34/50 (34 of the 36 automatic)",
+    "s02_correct_alternative_forms": _BY_HAND + "33/50",
+    "s03_typical_mistakes": _BY_HAND + "23 vs 33-35",
+    "s04_ocr_damaged_strong": _BY_HAND + "12 vs 47-49: OCR-damaged numbers (O.116, l.732) and labels not read",
+    "s05_ocr_damaged_mixed": _BY_HAND + "7 vs 35-37: as s04",
+    "s06_partially_answered": _BY_HAND + "10 vs 18-19",
+    "s08_repeats_questions": "3 vs 0: the question's own words and numbers earn q1, q3 and q5 marks",
+    "s09_pvalue_misconception": _BY_HAND + "30 vs 43-45",
+    "s10_weak_mostly_wrong": _BY_HAND + "5 vs 9-12",
+    "s11_plain_text_no_latex": _BY_HAND + "32 vs 49: plain-text q2/q3 formulas not read",
+    "s12_carried_forward_slips": _BY_HAND + "27 vs 44-46",
+    "s13_bare_answers_only": _BY_HAND + "29 vs 34-35: bare q2 formulas not read",
 }
 
 
