@@ -102,8 +102,21 @@ def _as_written(value: Any) -> Any:
     return value
 
 
+def _latex(value: Any) -> str:
+    """``{{ refs.EX | latex }}``: a reference as LaTeX (``\\frac{\\theta}{\\theta + 1}``), for model
+    answers and statements that a student's sheet would write in ``$…$``."""
+    import sympy
+
+    if isinstance(value, bool) or not isinstance(value, (int, Fraction, sympy.Basic, sympy.MatrixBase)):
+        return str(value)
+    if isinstance(value, Fraction):
+        value = sympy.Rational(value.numerator, value.denominator)
+    return sympy.latex(value, mat_str="pmatrix", mat_delim="") if isinstance(value, sympy.MatrixBase) else sympy.latex(value)
+
+
 # Plain text out: HTML escaping happens where the text is put into HTML (autoescape there).
 _ENV = _FeedbackSandbox(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False, finalize=_as_written)
+_ENV.filters["latex"] = _latex
 
 # Variables a feedback template can use; documented in the README's rubric section.
 CONTEXT_KEYS = ("outcome", "score", "points", "found", "expected", "detail", "refs", "evidence", "description",

@@ -212,3 +212,23 @@ def test_formula_references_print_as_a_ta_writes_them():
     refs = {"var": theta / ((theta + 1) ** 2 * (theta + 2)), "p": sympy.Matrix([[0, 1], [1, 0]])}
     text = render_feedback("Var = {{ refs.var }}; P = {{ refs.p }}", Outcome.CORRECT, {"refs": refs})
     assert text == "Var = theta/((theta + 1)^2*(theta + 2)); P = [[0, 1], [1, 0]]"
+
+
+@pytest.mark.parametrize("value, latex", [
+    ("theta", r"\frac{\theta}{\theta + 1}"),
+    ("fraction", r"\frac{9}{58}"),
+    ("matrix", r"\begin{pmatrix}1 & 2\\3 & 4\end{pmatrix}"),
+    ("text", "P(D)"),
+])
+def test_the_latex_filter_writes_a_reference_as_a_sheet_would(value, latex):
+    from fractions import Fraction
+
+    import sympy
+
+    from grader.feedback import render_feedback
+    from grader.model import Outcome
+
+    theta = sympy.Symbol("theta")
+    refs = {"theta": theta / (theta + 1), "fraction": Fraction(9, 58), "matrix": sympy.Matrix([[1, 2], [3, 4]]),
+            "text": "P(D)"}
+    assert render_feedback("{{ refs[name] | latex }}", Outcome.CORRECT, {"refs": refs, "name": value}) == latex

@@ -120,6 +120,8 @@ def test_a_question_answered_without_any_label_is_graded_as_a_whole(tmp_path):
      "carries 'p_pos' forward from 'a', which is not an earlier item"),
     ({"items": [BAYES["items"][0], {**BAYES["items"][1], "carry_forward": {"nothing": "a"}}, BAYES["items"][2]]},
      "'nothing' is not a given or computed reference"),
+    ({"items": [{**BAYES["items"][0], "type": "by_hand", "check": {"note": "mark it"}}, *BAYES["items"][1:]]},
+     "'a' is a by_hand item, which gives no value to carry forward"),
 ])
 def test_rubric_mistakes_about_parts_are_reported(tmp_path, change, message):
     with pytest.raises(RubricError) as caught:

@@ -56,6 +56,11 @@ class _Labels:
         word = rf"part\s*+(?:\(\s*+(?P<p3>{ids})\s*+\)|(?P<p4>{ids})\b)[.:)]?"  # Part b, Part (b):
         self.start = re.compile(rf"{_LEAD}(?:{_NUMBER})?(?:{word}|{closed}|{opened})(?:\*\*|__|\*)*\s*+", re.IGNORECASE)
         self.inner = re.compile(rf"(?<=[\s;,.])\(\s*+(?P<p1>{ids})\s*+\)[.:]?\s*+", re.IGNORECASE)
+        self._only_labels = re.compile(rf"(?:\s|[,;.:]|\(\s*+(?:{ids})\s*+\))*+", re.IGNORECASE)
+
+    def has_text(self, piece: str) -> bool:
+        """Whether a piece of a line says something besides this question's part labels and punctuation."""
+        return self._only_labels.fullmatch(piece) is None
 
     @staticmethod
     def _id(match: re.Match[str]) -> str:
@@ -84,8 +89,9 @@ def split_parts(segment: Segment, parts: Sequence[str]) -> PartSplit:
             rest = line.text[start[1]:]
             cut = 0
             for part, begin, end in labels.inside(rest):
-                # "(a) (b)": a bracketed letter right after a label is the answer (an option), not a part
-                if order[part] > order[current] and _has_text(rest[cut:begin]):
+                # "(a) (b)": a part's label right after a label is the answer (an option), not a part;
+                # "(i) (b) (ii) (c)": an option that is no part of this question is that part's text
+                if order[part] > order[current] and labels.has_text(rest[cut:begin]):
                     pieces.append((current, rest[cut:begin]))
                     current, cut = part, end
             pieces.append((current, rest[cut:]))
@@ -110,14 +116,6 @@ def split_parts(segment: Segment, parts: Sequence[str]) -> PartSplit:
         for part, lines in found.items()
     }
     return PartSplit(segments, tuple(p for p in parts if p not in segments))
-
-
-_ONLY_LABELS = re.compile(r"(?:\s|[,;.:]|\(\s*+\w{1,4}\s*+\))*+")
-
-
-def _has_text(piece: str) -> bool:
-    """Whether a piece of a line says something besides bracketed labels and punctuation."""
-    return _ONLY_LABELS.fullmatch(piece) is None
 
 
 def _spans(lines: Sequence[Line]) -> tuple[tuple[int, int], ...]:

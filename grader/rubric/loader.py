@@ -182,11 +182,17 @@ def recompute_references(question: Question, overrides: Mapping[str, Any]) -> Ma
     return None if problems else recomputed
 
 
-def _carry_forward_problems(spec: QuestionSpec, src: Located) -> list[Problem]:
-    """Carry-forward names must be the question's given or computed names."""
+def _carry_forward_problems(spec: QuestionSpec, items: list[Item], src: Located) -> list[Problem]:
+    """Carry-forward names must be the question's given or computed names, and the items they
+    come from must be of a type that reads a value."""
     problems = []
+    types = {item.id: item.qtype for item in items}
     for index, item in enumerate(spec.items):
-        for name in item.carry_forward:
+        for name, source in item.carry_forward.items():
+            if source in types and not types[source].gives_value:
+                problems.append((src.file, src.line_of(("items", index, "carry_forward")),
+                                 f"items.{index}.carry_forward: {source!r} is a {types[source].name} item, which gives no "
+                                 f"value to carry forward (numeric items do)"))
             if name not in spec.given and name not in spec.compute:
                 problems.append((src.file, src.line_of(("items", index, "carry_forward")),
                                  f"items.{index}.carry_forward: {name!r} is not a given or computed reference of this question"))
@@ -251,7 +257,7 @@ def load_rubric(folder: str | Path) -> Rubric:
             problems.append((src.file, src.line_of(("id",)), f"id: {spec.id!r} does not match the file name {qid!r}"))
         refs = _solve(spec, src, problems)
         items = _items(spec, exam, refs, src, problems)
-        problems.extend(_carry_forward_problems(spec, src))
+        problems.extend(_carry_forward_problems(spec, items, src))
         questions.append(Question(spec, tuple(items), refs, src.file))
     total = sum(q.spec.points for q in questions)
     if not problems and abs(total - exam.total) > 1e-9:

@@ -124,6 +124,7 @@ class QuestionType(ABC):
     name: ClassVar[str]
     Params: ClassVar[type[CheckParams]]
     aliases: ClassVar[tuple[str, ...]] = ()  # earlier names a rubric may still use
+    gives_value: ClassVar[bool] = False  # its Comparison.value is the student's answer (carry-forward reads it)
 
     def check_params(self, params: CheckParams, refs: Mapping[str, Any]) -> list[str]:
         """Problems with an item's check given the solver's references (author errors)."""

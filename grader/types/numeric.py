@@ -98,7 +98,8 @@ def _line_score(line: Line, numbers: list[Number], cues: list[str]) -> int:
     if text.lstrip().startswith("|"):  # a table row is working, not a conclusion
         return 0
     score = 0
-    if _CONCLUSION.search(text):
+    # "…, so P(D|−) = 0.00226" concludes; "… = 0.884, so" (the result on the next line) does not
+    if any(n.start >= m.end() for m in _CONCLUSION.finditer(text) for n in numbers):
         score += 4
     if cues and _has_cue(text, cues):
         score += 2
@@ -109,11 +110,20 @@ def _line_score(line: Line, numbers: list[Number], cues: list[str]) -> int:
     return score
 
 
+_LATEX_FRACTION = re.compile(r"^\\[dt]?frac\s*\{(?P<num>[^{}]*)\}\s*\{(?P<den>[^{}]*)\}$")
+
+
 def _with_terms(number: Number) -> list[Number]:
-    """A number and, for a fraction written "0.018 / 0.116", its numerator and denominator too."""
-    if "/" not in number.text:
+    """A number and, for a fraction written "0.018 / 0.116" or "\\frac{0.018}{0.116}", its
+    numerator and denominator too."""
+    latex = _LATEX_FRACTION.match(number.text.strip())
+    if latex:
+        sides = [latex["num"], latex["den"]]
+    elif "/" in number.text:
+        sides = number.text.split("/")
+    else:
         return [number]
-    terms = [parse_number(side.strip()) for side in number.text.split("/")]
+    terms = [parse_number(side.strip()) for side in sides]
     return [number] + [t for t in terms if t is not None]
 
 
@@ -152,6 +162,7 @@ def final_answer(lines: tuple[Line, ...], cues: list[str]) -> tuple[Number, Line
 class NumericType(QuestionType):
     name = "numeric"
     aliases = ("number",)  # SPEC §6 name
+    gives_value = True
     Params = NumericParams
 
     def check_params(self, params: NumericParams, refs: Mapping[str, Any]) -> list[str]:

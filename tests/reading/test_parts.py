@@ -53,6 +53,9 @@ def test_only_declared_parts_are_labels():
         {"a": ["first", "(i) a sub-point"], "b": ["second"]}, ())
     assert _split("(i) first\n(ii) second\n(iii) third", ("i", "ii", "iii")) == (
         {"i": ["first"], "ii": ["second"], "iii": ["third"]}, ())
+    # lettered options of roman parts, all on one line
+    assert _split("(i) (b) (ii) (c) (iii) (c)", ("i", "ii", "iii")) == (
+        {"i": ["(b)"], "ii": ["(c)"], "iii": ["(c)"]}, ())
 
 
 def test_lines_keep_their_file_numbers():

@@ -179,3 +179,23 @@ def test_find_any_self_tests_get_their_labels():
 def test_find_any_needs_the_figures_the_reference_has(text, ok):
     comparison = grade(text, {"reference": "numerator", "find": "any"}, BAYES)
     assert (comparison.fraction == 1) == ok
+
+
+@pytest.mark.parametrize("text", [
+    r"P(D|+) = \frac{0.018}{0.116} = 0.155",
+    r"P(D|+) = \dfrac{0.018}{0.116}",
+    "P(D|+) = 0.018 / 0.116",
+])
+def test_find_any_reads_the_terms_of_a_written_fraction(text):
+    assert grade(text, {"reference": "numerator", "find": "any"}, BAYES).outcome == Outcome.CORRECT
+
+
+@pytest.mark.parametrize("text, found", [
+    # a conclusion word introduces the result on its line; one ending a line of working does not
+    ("P(-) = 1 - 0.116 = 0.884, so\nP(D|-) = 0.002/0.884 = 0.00226", "0.00226"),
+    ("P(-) = 0.884, so P(D|-) = 0.00226\nwhich is small", "0.00226"),
+    ("x = 4, hence\ny = 2", "2"),
+])
+def test_a_conclusion_word_must_come_before_the_result(text, found):
+    comparison = grade(text, {"reference": "p_pos"}, BAYES)
+    assert comparison.found == found
