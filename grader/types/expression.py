@@ -18,7 +18,12 @@ Comparison, cheapest first:
 
 Modes: ``equal``; ``up_to_constant`` (``constant: factor`` — a nonzero constant
 multiple, e.g. a loss halved — or ``constant: term`` — plus a constant);
-``same_form`` (the structure itself must match: "write it in the form ...").
+``same_form`` (the structure itself must match: "write it in the form ...");
+``simplified`` (equal, and written as one fraction in lowest terms — factored or
+expanded, but not a sum of fractions still to combine, nor a common factor left).
+
+``find: any`` is for method marks: every side of every statement is a candidate,
+not only the last one ("the set-up E[X] = ∫ x f(x) dx appears in the working").
 """
 
 from __future__ import annotations
@@ -46,7 +51,9 @@ class ExpressionParams(CheckParams):
     reference: str | None = Field(default=None, description="a solver reference holding the expected formula")
     latex: str | None = Field(default=None, description="the expected formula written in LaTeX")
     lhs: str | None = Field(default=None, description="LaTeX of the left side the answer must have")
-    mode: Literal["equal", "up_to_constant", "same_form"] = "equal"
+    mode: Literal["equal", "up_to_constant", "same_form", "simplified"] = "equal"
+    find: Literal["final", "any"] = Field(
+        default="final", description="final: the last side of each statement; any: every side (method marks)")
     constant: Literal["factor", "term"] = Field(default="factor", description="for up_to_constant")
     points: int = Field(default=6, ge=1, le=50, description="random points the formulas are evaluated at")
     seed: int = 0
@@ -76,8 +83,11 @@ def reference_expr(params: ExpressionParams, refs: Mapping[str, Any]) -> sympy.E
     raise TypeError(f"reference {params.reference!r} is neither a formula nor LaTeX")
 
 
-def _candidates(statement: Statement, lhs: sympy.Expr | None) -> list[sympy.Expr]:
+def _candidates(statement: Statement, lhs: sympy.Expr | None, find: str = "final") -> list[sympy.Expr]:
     sides = statement.sides
+    if find == "any":
+        target = settle(lhs) if lhs is not None else None
+        return [side for side in sides if target is None or settle(side) != target]
     if lhs is None:
         return [sides[-1]]
     target = settle(lhs)
@@ -93,6 +103,11 @@ def _verdict(student: sympy.Expr, expected: sympy.Expr, params: ExpressionParams
         return True, "same expression"
     if params.mode == "same_form":
         return False, "not written in the expected form"
+    if params.mode == "simplified":
+        equal, how = _verdict(student, expected, params.model_copy(update={"mode": "equal"}))
+        if equal and not _in_lowest_terms(a):
+            return False, "equal to the reference, but not simplified to one fraction in lowest terms"
+        return equal, how if equal is not False else "not equal to the reference"
     if unworked(a) and not unworked(b):  # \int_0^1 x f(x) dx restates the question: not an answer yet
         return False, "an integral or derivative not worked out"
     relation = "equal" if params.mode == "equal" else params.constant
@@ -106,6 +121,23 @@ def _verdict(student: sympy.Expr, expected: sympy.Expr, params: ExpressionParams
         sympy.Function, sympy.Indexed))
     # A difference simplify cannot bring to zero is not proof of a difference: undecided, flagged for a TA.
     return (True, "simplified") if decided else (None, "neither evaluation nor simplification could decide")
+
+
+def _in_lowest_terms(expr: sympy.Expr) -> bool:
+    """Written as one fraction (a polynomial, or one over another) whose numerator and
+    denominator share no factor: θ/((θ+1)²(θ+2)) and θ/(θ³+4θ²+5θ+2) are, θ/(θ+2) − θ²/(θ+1)²
+    and 2θ/(2(θ+1)²(θ+2)) are not."""
+    terms = expr.args if isinstance(expr, sympy.Add) else (expr,)
+    if len(terms) > 1 and any(sympy.fraction(term)[1].free_symbols for term in terms):
+        return False  # a sum of fractions still to be combined
+    numerator, denominator = sympy.fraction(expr)
+    if not denominator.free_symbols and denominator == 1:
+        return True
+    try:
+        common = sympy.gcd(sympy.expand(numerator), sympy.expand(denominator))
+    except (sympy.PolynomialError, sympy.GeneratorsNeeded, TypeError, ValueError):
+        return True  # not a ratio of polynomials: nothing to cancel that gcd can see
+    return not common.free_symbols and abs(common) == 1 if common.is_number else False
 
 
 @register
@@ -138,7 +170,7 @@ class ExpressionType(QuestionType):
             names: list[str] = []
             if params.repair:
                 statement, names = apply_repairs(statement)
-            found.extend((evidence, side, tuple(names)) for side in _candidates(statement, lhs))
+            found.extend((evidence, side, tuple(names)) for side in _candidates(statement, lhs, params.find))
         if found:
             return Parsed(found, tuple(e for e, _, _ in found))
         if unreadable:
@@ -150,8 +182,11 @@ class ExpressionType(QuestionType):
         expected = reference_expr(params, ctx.refs)
         shown = to_latex_or_str(expected)
         undecided = None
-        for evidence, student, names in reversed(parsed.value):  # the last statement is the conclusion
+        concluded = "not equal to the reference"  # why the conclusion (the last candidate) is not right
+        for index, (evidence, student, names) in enumerate(reversed(parsed.value)):  # the last statement is the conclusion
             verdict, how = _verdict(student, expected, params)
+            if index == 0 and verdict is False and params.mode == "simplified":
+                concluded = how
             if verdict:
                 return Comparison(1.0, Outcome.CORRECT, found=evidence.text, expected=shown, detail=how,
                                   evidence=(evidence,), flags=_repaired(names), repairs=names)
@@ -163,7 +198,7 @@ class ExpressionType(QuestionType):
                               evidence=(evidence,), flags=_repaired(names) + ("expression-undecided",), repairs=names)
         evidence, _, names = parsed.value[-1]
         return Comparison(0.0, Outcome.INCORRECT, found=evidence.text, expected=shown,
-                          detail="not equal to the reference", evidence=(evidence,), flags=_repaired(names), repairs=names)
+                          detail=concluded, evidence=(evidence,), flags=_repaired(names), repairs=names)
 
     def self_test(self, params: ExpressionParams, refs: Mapping[str, Any]) -> list[SelfTest]:
         expected = reference_expr(params, refs)

@@ -113,6 +113,8 @@ def test_repairs_are_flagged():
     dict(latex=r"\frac{1}{2}(y - \hat{y})^2", mode="up_to_constant", constant="term"),
     dict(latex=r"\tanh(W h_{t-1} + U x_t)", mode="same_form"),
     dict(latex=r"\sum_{k=0}^{2} \frac{\partial E_3}{\partial H_k} \otimes H_k^T"),
+    dict(latex=r"\frac{\theta}{(\theta+1)^2(\theta+2)}", mode="simplified"),
+    dict(latex=r"\frac{\theta}{\theta+1}", find="any"),
 ])
 def test_self_tests_get_their_labels(params):
     params = Params(**params)
@@ -151,3 +153,30 @@ def test_what_neither_evaluation_nor_simplify_decides_is_flagged_not_silently_wr
     result = grade("$$x^2 + 2x$$", latex="x(x + 2) + 1")
     assert result.outcome == Outcome.INCORRECT and result.fraction == 0
     assert [n if isinstance(n, str) else n.code for n in result.flags] == ["expression-undecided"]
+
+
+VAR = r"\frac{\theta}{(\theta+1)^2(\theta+2)}"
+
+
+@pytest.mark.parametrize("text, outcome, detail", [
+    (rf"$Var(X) = {VAR}$", Outcome.CORRECT, "same expression"),
+    (r"$Var(X) = \frac{\theta}{\theta^3+4\theta^2+5\theta+2}$", Outcome.CORRECT, "points"),   # expanded is simplified too
+    (r"$Var(X) = θ/((θ+1)^2(θ+2))$", Outcome.CORRECT, ""),
+    (r"$Var(X) = \frac{\theta}{\theta+2} - \frac{\theta^2}{(\theta+1)^2}$", Outcome.INCORRECT, "not simplified"),
+    (r"$Var(X) = \frac{\theta^2+\theta}{(\theta+1)^3(\theta+2)}$", Outcome.INCORRECT, "not simplified"),  # a factor left
+    (r"$Var(X) = \frac{\theta}{(\theta+1)(\theta+2)}$", Outcome.INCORRECT, "not equal"),
+])
+def test_simplified_mode_takes_any_fraction_in_lowest_terms(text, outcome, detail):
+    result = grade(text, latex=VAR, mode="simplified")
+    assert result.outcome == outcome and detail in result.detail
+
+
+@pytest.mark.parametrize("text, find, outcome", [
+    # the set-up is an inner side of the chain: a method mark only with find: any
+    (r"$E[X] = \int_0^1 x \theta x^{\theta-1} dx = \frac{\theta}{\theta+1}$", "any", Outcome.CORRECT),
+    (r"$E[X] = \int_0^1 x \theta x^{\theta-1} dx = \frac{\theta}{\theta+1}$", "final", Outcome.INCORRECT),
+    (r"$E[X] = \frac{\theta}{\theta+1}$", "any", Outcome.INCORRECT),
+])
+def test_find_any_credits_an_inner_side(text, find, outcome):
+    result = grade(text, latex=r"\int_0^1 x \theta x^{\theta - 1} dx", mode="same_form", find=find)
+    assert result.outcome == outcome
