@@ -31,6 +31,30 @@ _SAME_LENGTH = str.maketrans({
     **{sub: str(d) for d, sub in enumerate("₀₁₂₃₄₅₆₇₈₉")},
 })
 
+# OCR reads digits as look-alike letters inside a decimal: "O.116", "l.732", "2.S82". A token
+# shaped like a decimal with at most one such letter and at least two real digits is read as the
+# number it stands for (flagged by the types that use it); anything more is left as text.
+_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "S": "5", "B": "8"})
+_OCR_DECIMAL = re.compile(r"(?<![\w\\.])[0-9OoIlSB]{1,4}+\.[0-9OoIlSB]{1,8}+(?![\w.])")
+
+
+def _ocr_digits(plain: str) -> tuple[str, list[tuple[int, int]]]:
+    """``plain`` with OCR look-alike letters in decimal-shaped tokens read as digits (same length),
+    and the spans it changed."""
+    changed: list[tuple[int, int]] = []
+    pieces: list[str] = []
+    last = 0
+    for m in _OCR_DECIMAL.finditer(plain):
+        token = m.group()
+        letters = sum(ch.isalpha() for ch in token)
+        if letters != 1 or sum(ch.isdigit() for ch in token) < 2:
+            continue
+        pieces.append(plain[last:m.start()] + token.translate(_OCR_DIGITS))
+        last = m.end()
+        changed.append((m.start(), m.end()))
+    return "".join(pieces) + plain[last:], changed
+
+
 _U = r"(?:\d+(?:\.\d+)?|\.\d+)"  # an unsigned decimal; "5." keeps its period as punctuation
 # "\s*[-+]?\s*" would split a run of spaces two ways at every position (quadratic when the
 # argument then fails): the spaces after a sign are read only after a sign.
@@ -66,6 +90,7 @@ class Number:
     start: int
     end: int
     exponent: int = 0
+    ocr_repaired: bool = False  # a letter in it was read as the digit OCR took it for ("O.116")
 
     @property
     def places(self) -> int | None:
@@ -158,7 +183,7 @@ def _read(m: re.Match[str]) -> tuple[Fraction, int | None, bool, int] | None:
 
 def find_numbers(text: str) -> list[Number]:
     """Every number in ``text``, left to right. Never raises on any string."""
-    plain = text.translate(_SAME_LENGTH)
+    plain, repaired = _ocr_digits(text.translate(_SAME_LENGTH))
     found: list[Number] = []
     pos = 0
     while pos < len(plain):
@@ -178,7 +203,8 @@ def find_numbers(text: str) -> list[Number]:
             continue
         value, decimals, percent, exponent = read
         start, sign = _sign_start(plain, m.start())
-        found.append(Number(sign * value, text[start:m.end()], decimals, percent, start, m.end(), exponent))
+        ocr = any(s < m.end() and m.start() < e for s, e in repaired)
+        found.append(Number(sign * value, text[start:m.end()], decimals, percent, start, m.end(), exponent, ocr))
         pos = m.end()
     return found
 

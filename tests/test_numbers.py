@@ -212,3 +212,22 @@ def test_signs_in_a_long_line_are_still_told_from_subtractions():
     numbers = find_numbers("x - 1 " * 1000 + "= -3")
     assert [n.value for n in numbers[:2]] == [1, 1] and numbers[-1].value == -3
     assert [n.value for n in find_numbers("\\frac{ - 1 }{ 4 }, 2 \\times 10^{ - 2 }")] == [F(-1, 4), F(2, 100)]
+
+
+@pytest.mark.parametrize("text, values", [
+    ("O.116", ["0.116"]), ("l.732", ["1.732"]), ("2.S82", ["2.582"]), ("P = O.25", ["0.25"]),
+    # more than one letter, too few digits, or inside a word: text, never a number
+    ("S.OO", []), ("l.5", []), ("x.5O", []), ("I.e. a", []), (r"\lO.5", []), ("abO.116", []),
+])
+def test_ocr_look_alike_letters_in_a_decimal(text, values):
+    from grader.numbers import decimal_text
+
+    found = find_numbers(text)
+    assert [decimal_text(n.value, n.decimals or 0) for n in found] == values
+    assert all(n.ocr_repaired for n in found)
+
+
+@given(st.text(alphabet="0123456789OolISB.x -", max_size=40))
+def test_ocr_reading_keeps_positions_and_never_raises(text):
+    for number in find_numbers(text):
+        assert text[number.start:number.end] == number.text

@@ -19,6 +19,7 @@ from typing import Any, Literal, Mapping
 
 from pydantic import Field, model_validator
 
+from grader.flags import note
 from grader.model import Evidence, Line, Outcome
 from grader.numbers import (
     Number, Tolerance, as_fraction, close_enough, decimal_places_for, decimal_text, find_numbers, just_outside,
@@ -127,6 +128,14 @@ def _with_terms(number: Number) -> list[Number]:
     return [number] + [t for t in terms if t is not None]
 
 
+def _ocr_notes(number: Number) -> tuple[tuple, tuple[str, ...]]:
+    """The flag and repair of a number read through OCR look-alike letters ("O.116" as 0.116)."""
+    if not number.ocr_repaired:
+        return (), ()
+    said = f"read {number.text!r} as {decimal_text(number.value, number.decimals or 0)}"
+    return (note("ocr-repaired", said),), (said,)
+
+
 def _significant(number: Number) -> float:
     """How many significant figures the student wrote (a fraction is exact)."""
     if number.decimals is None:
@@ -185,7 +194,7 @@ class NumericType(QuestionType):
         if found is None:
             return None
         number, line = found
-        return Parsed(number, (Evidence(line.number, line.text.strip()),))
+        return Parsed(number, (Evidence(line.number, line.text.strip()),), *_ocr_notes(number))
 
     def compare(self, parsed: Parsed, ctx: QuestionContext, params: NumericParams) -> Comparison:
         if params.find == "any":

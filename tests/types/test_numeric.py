@@ -199,3 +199,15 @@ def test_find_any_reads_the_terms_of_a_written_fraction(text):
 def test_a_conclusion_word_must_come_before_the_result(text, found):
     comparison = grade(text, {"reference": "p_pos"}, BAYES)
     assert comparison.found == found
+
+
+@pytest.mark.parametrize("text, found, repaired", [
+    ("so P(+) = O.116", "O.116", True),     # O for 0
+    ("so P(+) = 0.116", "0.116", False),
+])
+def test_an_ocr_damaged_decimal_is_read_and_flagged(text, found, repaired):
+    params = NUMERIC.Params.model_validate({"reference": "p_pos"})
+    ctx = NUMERIC.prepare("q", Segment.from_text("q", text), BAYES, params)
+    parsed = NUMERIC.parse(ctx, params)
+    assert parsed.value.text == found and NUMERIC.compare(parsed, ctx, params).outcome == Outcome.CORRECT
+    assert bool(parsed.flags) == repaired and (parsed.repairs == ("read 'O.116' as 0.116",)) == repaired
