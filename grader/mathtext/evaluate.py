@@ -18,6 +18,12 @@ nested integrals multiply their nodes; past it the value is undecided).
 An indefinite integral has no value; comparing a formula that holds one ("equal", or up
 to a constant term) compares both sides' derivatives by its variable instead — an
 antiderivative is right up to its constant, so ``\\int 2x\\,dx = x^2 + C`` holds.
+
+Sums and products whose bounds are not numbers (``\\sum_{i=1}^{n} x_i``) are added up term
+by term: a name used as a bound is a count, and gets a whole value from 2 to 5 at each point
+(the same in both formulas compared), and ``x_i`` for a bound ``i`` is the atom ``x[3]`` of
+that term. A sum written without bounds (``\\sum x_i``, as statistics writes it) runs over
+i = 1, …, n, with n the count named ``n``.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ from grader.mathtext.quadrature import NotConverged, integrate
 from grader.mathtext.trees import settle, unroll
 
 TOLERANCE = 1e-9
+MAX_TERMS = 1000  # terms of one sum or product added up at a point
+COUNT = sympy.Symbol("n")  # the count of a sum written without bounds
 MAX_INTEGRAND_WORK = 300_000  # tree nodes visited inside integrals for one value: nested ones multiply
 
 
@@ -58,8 +66,8 @@ def _gamma(x: complex) -> complex:
 class _Point:
     """The values of one random point; ``bound`` holds the variables of enclosing integrals."""
 
-    def __init__(self, seed: int, point: int):
-        self.seed, self.point = seed, point
+    def __init__(self, seed: int, point: int, counts: frozenset = frozenset()):
+        self.seed, self.point, self.counts = seed, point, counts
         self.atoms: dict[sympy.Basic, complex] = {}
         self.bound: dict[sympy.Basic, complex] = {}
         self.work = 0
@@ -68,7 +76,8 @@ class _Point:
         if atom in self.bound:
             return self.bound[atom]
         if atom not in self.atoms:
-            self.atoms[atom] = complex(random.Random(f"{self.seed}|{self.point}|{sympy.srepr(atom)}").uniform(0.5, 2.0))
+            rng = random.Random(f"{self.seed}|{self.point}|{sympy.srepr(atom)}")
+            self.atoms[atom] = complex(rng.randint(2, 5) if atom in self.counts else rng.uniform(0.5, 2.0))
         return self.atoms[atom]
 
     def value(self, expr: sympy.Basic) -> complex:
@@ -86,8 +95,12 @@ class _Point:
             return complex(_CONSTANTS[expr.name]) if expr.name in _CONSTANTS else self.atom(expr)
         if isinstance(expr, sympy.NumberSymbol):  # sympy's pi, E in a computed reference
             return complex(float(expr))
+        if isinstance(expr, sympy.Indexed) and self.bound and expr.free_symbols & set(self.bound):
+            return self.atom(sympy.Indexed(expr.base, *(self._whole(i) for i in expr.indices)))
         if isinstance(expr, (sympy.Indexed, Partial, Diff, Event)):
             return self.atom(expr)
+        if isinstance(expr, (sympy.Sum, sympy.Product)):
+            return self.series(expr)
         if isinstance(expr, Transposed):
             return self.value(expr.args[0])
         if isinstance(expr, sympy.Integral):
@@ -123,6 +136,36 @@ class _Point:
         if abs(value.imag) > 1e-12:
             raise Undecided("a complex bound of an integral")
         return value.real
+
+    def _whole(self, expr: sympy.Basic) -> int:
+        value = self.value(expr)
+        if abs(value.imag) > 1e-9 or abs(value.real - round(value.real)) > 1e-9:
+            raise Undecided("an index or a bound that is not a whole number")
+        return int(round(value.real))
+
+    def series(self, expr: sympy.Sum | sympy.Product) -> complex:
+        """A sum or product added up term by term (see the module doc)."""
+        body, limits = expr.function, list(expr.limits)
+        var, low, high = limits[-1] if len(limits[-1]) == 3 else (limits[-1][0], None, None)
+        inner = expr.func(body, *limits[:-1]) if len(limits) > 1 else body
+        if low is None or (low == sympy.S.NegativeInfinity and high == sympy.S.Infinity):
+            low, high = sympy.S.One, COUNT  # \sum x_i: i = 1, ..., n
+        first, last = self._whole(low), self._whole(high)
+        if last - first + 1 > MAX_TERMS:
+            raise Undecided("a sum of too many terms")
+        saved = self.bound.get(var)
+        total = complex(0) if isinstance(expr, sympy.Sum) else complex(1)
+        try:
+            for index in range(first, last + 1):
+                self.bound[var] = complex(index)
+                term = self.value(inner)
+                total = total + term if isinstance(expr, sympy.Sum) else total * term
+        finally:
+            if saved is None:
+                self.bound.pop(var, None)
+            else:
+                self.bound[var] = saved
+        return total
 
     def integral(self, expr: sympy.Integral) -> complex:
         body, limits = expr.function, list(expr.limits)
@@ -177,10 +220,25 @@ def _take(derivative: sympy.Derivative) -> sympy.Basic:
     return value
 
 
-def value_at(expr: sympy.Basic, seed: int, point: int) -> complex:
+def counts_of(*exprs: sympy.Basic) -> frozenset:
+    """The names that count terms in these formulas: bounds of sums and products, and ``n`` when a
+    sum is written without bounds."""
+    found: set[sympy.Basic] = set()
+    for expr in exprs:
+        for node in sympy.preorder_traversal(expr):
+            if isinstance(node, (sympy.Sum, sympy.Product)):
+                for limit in node.limits:
+                    if len(limit) != 3 or (limit[1] == sympy.S.NegativeInfinity and limit[2] == sympy.S.Infinity):
+                        found.add(COUNT)
+                    else:
+                        found |= {s for bound in limit[1:] for s in bound.free_symbols}
+    return frozenset(found)
+
+
+def value_at(expr: sympy.Basic, seed: int, point: int, counts: frozenset = frozenset()) -> complex:
     """The value of ``expr`` at random point number ``point``; ``Undecided`` if it has none."""
     try:
-        value = _Point(seed, point).value(work_out(expr))
+        value = _Point(seed, point, counts).value(work_out(expr))
     except (ZeroDivisionError, OverflowError, ValueError) as exc:
         raise Undecided(str(exc)) from None
     if not (cmath.isfinite(value)):
@@ -214,7 +272,8 @@ def _antiderivatives(a: sympy.Basic, b: sympy.Basic, relation: str) -> tuple[sym
 def relation_at_points(a: sympy.Basic, b: sympy.Basic, relation: str, points: int, seed: int) -> bool:
     """Whether ``a`` and ``b`` are ``equal``, differ by a constant ``term`` or a constant ``factor``."""
     a, b, relation = _antiderivatives(a, b, relation)
-    pairs = [(value_at(a, seed, p), value_at(b, seed, p)) for p in range(points)]
+    counts = counts_of(a, b)
+    pairs = [(value_at(a, seed, p, counts), value_at(b, seed, p, counts)) for p in range(points)]
     if relation == "equal":
         return all(_close(x, y) for x, y in pairs)
     if relation == "term":

@@ -11,7 +11,7 @@ Comparison, cheapest first:
 2. evaluation at ``points`` seeded random points (``grader.mathtext.evaluate``):
    every name, index and ∂A/∂B atom gets a value from a seeded RNG, so both sides
    see the same values; different values at a point decide "not equal";
-3. when evaluation cannot decide (a sum with symbolic bounds, ...), a bounded
+3. when evaluation cannot decide (a division by zero at every point, ...), a bounded
    ``simplify`` under ``run_limited``. Past a time limit (reading or simplifying)
    ``BudgetExceeded`` goes up to the grading loop: the item is "not graded: time
    limit", never "unreadable" or "wrong", and it is graded again on the next run.
