@@ -58,6 +58,10 @@ class ExpressionParams(CheckParams):
     points: int = Field(default=6, ge=1, le=50, description="random points the formulas are evaluated at")
     seed: int = 0
     repair: bool = Field(default=False, description="apply the OCR repairs of installed domain packs (flagged) before comparing")
+    define: dict[str, str] = Field(
+        default_factory=dict,
+        description="notation: LaTeX name -> its definition in LaTeX ('\\bar{x}': '\\frac{1}{n}\\sum_{i=1}^{n} x_i'), "
+                    "substituted in both formulas before comparing")
     parse_seconds: float = Field(default=1.0, gt=0, le=10)
     simplify_seconds: float = Field(default=2.0, gt=0, le=30)
 
@@ -71,7 +75,24 @@ class ExpressionParams(CheckParams):
                     read_math(getattr(self, key))
                 except MathParseError as exc:
                     raise ValueError(f"{key}: {exc}") from None
+        definitions(self)  # raises on a name or a definition it cannot read
         return self
+
+
+def definitions(params: "ExpressionParams") -> dict[sympy.Basic, sympy.Expr]:
+    """The notation an item defines, as {name: its formula}; ValueError for what cannot be read."""
+    found: dict[sympy.Basic, sympy.Expr] = {}
+    for name, formula in params.define.items():
+        try:
+            atom, value = read_math(name).expr, read_math(formula).expr
+        except MathParseError as exc:
+            raise ValueError(f"define: {name!r}: {exc}") from None
+        if not isinstance(atom, (sympy.Symbol, sympy.Indexed)):
+            raise ValueError(f"define: {name!r} is not a name (like \\bar{{x}}, s^2 is not)")
+        if atom in value.free_symbols:
+            raise ValueError(f"define: {name!r} is defined in terms of itself")
+        found[atom] = value
+    return found
 
 
 def reference_expr(params: ExpressionParams, refs: Mapping[str, Any]) -> sympy.Expr:
@@ -83,8 +104,19 @@ def reference_expr(params: ExpressionParams, refs: Mapping[str, Any]) -> sympy.E
     raise TypeError(f"reference {params.reference!r} is neither a formula nor LaTeX")
 
 
+def _answer_sides(statement: Statement) -> list[sympy.Expr]:
+    """The sides that state values: a trailing "< 0" (a sign checked) or "= 0" after a formula
+    (an equation set up to solve, ``ℓ'(λ) = Σx/λ − n = 0``) says something about the side before
+    it, which is the answer."""
+    sides, relations = list(statement.sides), list(statement.relations)
+    while len(sides) > 2 and relations and (relations[-1] != "=" or sides[-1] == 0):
+        sides.pop()
+        relations.pop()
+    return sides
+
+
 def _candidates(statement: Statement, lhs: sympy.Expr | None, find: str = "final") -> list[sympy.Expr]:
-    sides = statement.sides
+    sides = _answer_sides(statement) if find == "final" else statement.sides
     if find == "any":
         target = settle(lhs) if lhs is not None else None
         return [side for side in sides if target is None or settle(side) != target]
@@ -98,6 +130,9 @@ def _candidates(statement: Statement, lhs: sympy.Expr | None, find: str = "final
 
 def _verdict(student: sympy.Expr, expected: sympy.Expr, params: ExpressionParams) -> tuple[bool | None, str]:
     """(True / False / None = undecided, how it was decided)."""
+    if params.define:
+        notation = definitions(params)
+        student, expected = student.xreplace(notation), expected.xreplace(notation)
     a, b = settle(student), settle(expected)
     if a == b:
         return True, "same expression"

@@ -190,3 +190,46 @@ def test_simplified_mode_takes_any_fraction_in_lowest_terms(text, outcome, detai
 def test_find_any_credits_an_inner_side(text, find, outcome):
     result = grade(text, latex=r"\int_0^1 x \theta x^{\theta - 1} dx", mode="same_form", find=find)
     assert result.outcome == outcome
+
+
+DERIVATIVE = r"-n + \frac{\sum_{i=1}^{n} x_i}{\lambda}"
+
+
+@pytest.mark.parametrize("text, lhs, outcome", [
+    # "= 0" after the formula sets it to zero to solve; "< 0" checks its sign: the formula is the answer
+    (r"$\ell'(\lambda) = \frac{\sum x_i}{\lambda} - n = 0$", r"\ell'(\lambda)", Outcome.CORRECT),
+    (r"$\ell'(\lambda) = \frac{\sum x_i}{\lambda} + n = 0$", r"\ell'(\lambda)", Outcome.INCORRECT),
+    (r"$\frac{d\ell}{d\lambda} = \frac{\sum x_i}{\lambda} - n = 0$", r"\frac{d\ell}{d\lambda}", Outcome.CORRECT),
+])
+def test_a_trailing_zero_or_sign_is_not_the_answer(text, lhs, outcome):
+    assert grade(text, latex=DERIVATIVE, lhs=lhs).outcome == outcome
+
+
+def test_a_second_derivative_checked_negative():
+    result = grade(r"$\ell''(\lambda) = -\frac{\sum x_i}{\lambda^2} < 0$, a maximum",
+                   latex=r"-\frac{\sum_{i=1}^{n} x_i}{\lambda^2}", lhs=r"\ell''(\lambda)")
+    assert result.outcome == Outcome.CORRECT
+
+
+XBAR = {r"\bar{x}": r"\frac{1}{n}\sum_{i=1}^{n} x_i"}
+
+
+@pytest.mark.parametrize("text, reference, outcome", [
+    (r"$\hat{\lambda} = \bar{x}$", r"\frac{\sum_{i=1}^{n} x_i}{n}", Outcome.CORRECT),
+    (r"$\hat{\lambda} = \frac{\sum x_i}{n}$", r"\bar{x}", Outcome.CORRECT),
+    (r"$\hat{\lambda} = \frac{\sum x_i}{n} = \bar{x}$", r"\bar{x}", Outcome.CORRECT),
+    (r"$\hat{\lambda} = 2\bar{x}$", r"\frac{\sum_{i=1}^{n} x_i}{n}", Outcome.INCORRECT),
+])
+def test_define_substitutes_the_notation_in_both_formulas(text, reference, outcome):
+    assert grade(text, latex=reference, lhs=r"\hat{\lambda}", define=XBAR).outcome == outcome
+
+
+def test_without_define_a_name_is_only_itself():
+    assert grade(r"$\hat{\lambda} = \bar{x}$", latex=r"\frac{\sum_{i=1}^{n} x_i}{n}",
+                 lhs=r"\hat{\lambda}").outcome == Outcome.INCORRECT
+
+
+@pytest.mark.parametrize("define", [{"s^2": "1"}, {r"\bar{x}": r"\frac{1}{"}, {"x": "x + 1"}])
+def test_bad_definitions_are_rubric_errors(define):
+    with pytest.raises(pydantic.ValidationError):
+        Params(latex="x", define=define)
