@@ -82,7 +82,13 @@ def codes(record: dict) -> set[str]:
 
 # --- faults are the grader's -----------------------------------------------------------------
 
-def test_an_exception_inside_an_item_flags_that_item_and_grades_the_sheet(tmp_path):
+def test_an_exception_inside_an_item_flags_that_item_and_grades_the_sheet(tmp_path, monkeypatch):
+    import grader.types.expression as expression
+
+    def broken(*args, **kwargs):  # a bug in the comparison, as a sympy internal error would be
+        raise RuntimeError("a bug in the comparison")
+
+    monkeypatch.setattr(expression, "_verdict", broken)
     rubric = load_rubric(write_rubric(tmp_path / "r", EXPRESSION_ITEM))
     result = Grader(rubric).grade_text(RIDGE_ANSWER)
     assert result.status == "graded"
