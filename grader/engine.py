@@ -28,6 +28,7 @@ from typing import Callable
 from grader.errors import BudgetExceeded, SubmissionError
 from grader.flags import Note, is_transient, note
 from grader.grading import grade_question
+from grader.reading.question_text import statement_lines, without_question_text
 from grader.limits import run_in_child, run_limited
 from grader.model import Line, QuestionResult, Segment, SubmissionResult
 from grader.reading.document import Document, read_submission, read_text
@@ -76,6 +77,23 @@ def _bounded(seg: Segment) -> Segment:
     return replace(seg, lines=kept, flags=seg.flags + (flag,))
 
 
+def printed_question(question: Question, budget: float) -> tuple[str, ...]:
+    """The lines of the question's rendered ``statement`` (none without one, or when it fails to
+    render: ``grader validate`` reports that)."""
+    if not question.spec.statement:
+        return ()
+    from grader.feedback import render_feedback
+    from grader.model import Outcome
+    from grader.model_answers import template_context
+
+    try:
+        text = run_limited(render_feedback, question.spec.statement, Outcome.CORRECT, template_context(question),
+                           seconds=budget)
+    except Exception:  # noqa: BLE001 — a failing template only means nothing is recognised as copied
+        return ()
+    return statement_lines(text)
+
+
 class Grader:
     def __init__(self, rubric: Rubric, cache_size: int = CACHE_SIZE):
         self.rubric = rubric
@@ -83,6 +101,7 @@ class Grader:
         self.cache_size = cache_size
         self.cache: OrderedDict[tuple[str, Segment], QuestionResult] = OrderedDict()
         self.hits = self.misses = 0
+        self.printed = {q.id: printed_question(q, self.budget) for q in rubric.questions}
 
     @property
     def budget(self) -> float:
@@ -98,7 +117,7 @@ class Grader:
             self.cache.move_to_end(key)
             return cached
         self.misses += 1
-        result = grade_question(question, seg, self.budget)
+        result = grade_question(question, without_question_text(seg, self.printed[question.id]), self.budget)
         if self.cache_size and not is_transient(result.flags):
             self.cache[key] = result
             if len(self.cache) > self.cache_size:

@@ -64,6 +64,7 @@ _FLAGS = (
     Flag("format-assumed", "the notation was not stated and was assumed", "review"),
     Flag("ground-truth-assumed", "which value is the reference was not stated and was assumed", "review"),
     Flag("expression-undecided", "whether the formula equals the reference could not be decided", "review"),
+    Flag("question-text-ignored", "lines that copy the question were not graded as the answer", "info", "ta"),
     Flag("part-unlabelled", "no label was found for some parts of the question; their items read the whole answer", "review", "ta"),
     Flag("carried-forward", "credited as error carried forward from the student's own earlier answer", "info"),
     Flag("by-hand", "graded by hand: the rubric leaves this item to a TA", "review"),

@@ -150,3 +150,14 @@ MCQ = {
 def test_one_choice_item_per_part(tmp_path, text, scores):
     question = _grade(_rubric(tmp_path, MCQ), text)
     assert [_by_id(question)[p].score for p in ("i", "ii", "iii")] == scores
+
+
+def test_the_questions_own_words_and_numbers_earn_nothing(tmp_path):
+    statement = ("A test for a disease with prevalence {{ given.prior }} has sensitivity {{ given.sens }}.\n"
+                 "It gives a false positive with probability {{ given.fpr }}.")
+    rubric = _rubric(tmp_path, statement=statement)
+    copied = "1. A test for a disease with prevalence 1/50 has sensitivity 0.9.\nIt gives a false positive with probability 0.1.\n"
+    question = _grade(rubric, copied)
+    assert question.score == 0 and "question-text-ignored" in question.flag_codes
+    answered = _grade(rubric, copied + "(a) P(+) = 0.116\n")
+    assert _by_id(answered)["a"].score == 1

@@ -1,0 +1,41 @@
+"""Lines that copy the question are not graded as the answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.model import Segment
+from grader.reading.question_text import statement_lines, without_question_text
+
+STATEMENT = """A screening test for a disease that affects 2% of the population detects it with probability 0.9.
+It gives a false positive with probability 0.1.
+(a) Find the probability that a random person tests positive.
+(b) Find P(D | +)."""
+
+
+@pytest.mark.parametrize("answer, kept", [
+    # the question written out, then the answer
+    ("A screening test for a disease that affects 2% of the population detects it with probability 0.9.\n"
+     "P(+) = 0.9 x 0.02 + 0.1 x 0.98 = 0.116", ["P(+) = 0.9 x 0.02 + 0.1 x 0.98 = 0.116"]),
+    # OCR damage and markup do not hide a copy
+    ("**(a) Find the probabilty that a randorn person tests positive.**\n0.116", ["0.116"]),
+    # short working that restates a given value is kept
+    ("P(D) = 0.02, P(+|D) = 0.9\nso P(+) = 0.116", ["P(D) = 0.02, P(+|D) = 0.9", "so P(+) = 0.116"]),
+    # an answer that uses the question's words in a sentence of its own is kept
+    ("The probability that a random person tests positive is 0.116 by total probability.",
+     ["The probability that a random person tests positive is 0.116 by total probability."]),
+])
+def test_copied_lines_are_dropped_and_the_rest_kept(answer, kept):
+    segment = without_question_text(Segment.from_text("q1", answer), statement_lines(STATEMENT))
+    assert [line.text for line in segment.lines] == kept
+    assert ("question-text-ignored" in segment.flag_codes) == (len(kept) < len(answer.splitlines()))
+
+
+def test_without_a_statement_nothing_is_dropped():
+    segment = Segment.from_text("q1", "A screening test for a disease that affects 2% of the population.")
+    assert without_question_text(segment, ()) is segment
+
+
+def test_an_answer_of_only_the_question_words_keeps_only_lines_too_short_to_recognise():
+    segment = without_question_text(Segment.from_text("q1", STATEMENT), statement_lines(STATEMENT))
+    assert [line.text for line in segment.lines] == ["(b) Find P(D | +)."]
