@@ -99,6 +99,7 @@ def make_cell(text: str, line: int, in_table: bool = False) -> GridCell:
     fixed, repairs = repair_ocr(text, in_table)
     values = chains(fixed)
     numbers = tuple(n for chain in values for n in chain)  # several values in one cell disagree: suspect
+    repairs += tuple(f"read {n.text!r} as a number (OCR look-alike letters)" for n in numbers if n.ocr_repaired)
     return GridCell(text.strip(), numbers, line, repairs if numbers else ())
 
 

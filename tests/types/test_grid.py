@@ -757,3 +757,17 @@ def test_the_documented_example_rubric_loads_and_passes_its_self_tests(tmp_path)
     question, = Grader(rubric).grade_text("1. cat: P = 0.6, R = 0.67, F1 = 0.63").questions
     f1 = next(i for i in question.items if i.id == "f1")
     assert "error carried forward — row cat, F1: 0.63 follows from your precision 0.6, recall 0.67" in f1.detail
+
+
+def test_an_ocr_damaged_cell_is_read_and_flagged():
+    text = """
+        | class | P | R | F1 |
+        |---|---|---|---|
+        | A | O.8 | 0.67 | 0.73 |
+        | B | 0.5 | 0.6 | 0.55 |
+        | C | 0.9 | 0.9 | 0.9 |
+    """
+    result = grade(text)
+    assert result.fraction == 1.0
+    assert [n.code for n in result.flags if not isinstance(n, str)] == ["ocr-suspect"]
+    assert "'O.8'" in result.flags[0].message
