@@ -26,22 +26,20 @@ SHEETS = ROOT / "submissions" / "stats-exam"
 DOMAIN_TYPES = {"ap_table", "construction", "derivation"}  # the deep-learning pack's
 
 # sheet -> what the engine gets wrong there, as measured (filled in from the measurement, never
-# by tuning to a sheet). Revision 2 of the rubric (parts, carry-forward; NOTES.md) grades 36 of the
-# 50 marks; 14 stay by_hand (q1(b) working 3, q2 working 3, q3(a) derivation 6, q4 method 2), so a
-# script reaches at most 36 before a TA grades the rest. Measured 2026-12-01, revision 2:
-_BY_HAND = "14 of 50 marks are by_hand (NOTES.md revision 2); "
+# by tuning to a sheet). Revision 3 of the rubric (NOTES.md) grades 48 of the 50 marks; the q4
+# method marks (2) stay by_hand, so a fully correct script reaches 48 before a TA.
+# Measured 2026-12-01, revision 3:
+_BY_HAND = "q4's 2 method marks are by_hand; "
 KNOWN_MISSES: dict[str, str] = {
-    "s01_full_correct_typed": _BY_HAND + "34/50 (34 of the 36 automatic)",
-    "s02_correct_alternative_forms": _BY_HAND + "33/50",
-    "s03_typical_mistakes": _BY_HAND + "23 vs 33-35",
-    "s04_ocr_damaged_strong": _BY_HAND + "12 vs 47-49: OCR-damaged numbers (O.116, l.732) and labels not read",
-    "s05_ocr_damaged_mixed": _BY_HAND + "7 vs 35-37: as s04",
-    "s06_partially_answered": _BY_HAND + "10 vs 18-19",
-    "s08_repeats_questions": "3 vs 0: the question's own words and numbers earn q1, q3 and q5 marks",
-    "s09_pvalue_misconception": _BY_HAND + "30 vs 43-45",
-    "s10_weak_mostly_wrong": _BY_HAND + "5 vs 9-12",
-    "s11_plain_text_no_latex": _BY_HAND + "32 vs 49: plain-text q2/q3 formulas not read",
-    "s12_carried_forward_slips": _BY_HAND + "27 vs 44-46",
+    "s01_full_correct_typed": _BY_HAND + "46/50: q2 4/6",
+    "s02_correct_alternative_forms": _BY_HAND + "40/50: q2 4/6, q3 4/7, q6 4/6",
+    "s03_typical_mistakes": _BY_HAND + "30 vs 33-35: q2 5/6",
+    "s04_ocr_damaged_strong": _BY_HAND + "18 vs 47-49: OCR-damaged labels and formulas (q5 0/9, q6 0/5)",
+    "s05_ocr_damaged_mixed": _BY_HAND + "9 vs 35-37: as s04",
+    "s08_repeats_questions": "5 vs 0: the question's own words and numbers earn q1 3, q3 1, q5 1",
+    "s09_pvalue_misconception": _BY_HAND + "39 vs 43-45: q3 4/7, q6 4 vs 1-3 (the misconception not caught)",
+    "s11_plain_text_no_latex": _BY_HAND + "36 vs 49: plain-text q2/q3 formulas not read",
+    "s12_carried_forward_slips": _BY_HAND + "35 vs 44-46: q3 3/7, q5 5 vs 7-8 (no cf about a wrong mean)",
     "s13_bare_answers_only": _BY_HAND + "29 vs 34-35: bare q2 formulas not read",
 }
 
