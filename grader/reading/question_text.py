@@ -2,11 +2,12 @@
 
 A sheet often repeats the question before answering it, or holds nothing but the
 question's words. Those words and numbers are the rubric's, so they must earn
-nothing: a line that is a near-copy of a line of the question's ``statement``
-(rendered with its given values) is taken out of the answer before it is graded,
-and the question is flagged so a TA sees what was left out. Short lines are kept:
-"P(D) = 0.02" restates a given value as working, and a copy needs enough words to
-be recognised as one.
+nothing: a sentence of the answer that is a near-copy of a sentence of the
+question's ``statement`` (rendered with its given values) is taken out of the answer
+before it is graded — a line made only of such sentences goes, a line that adds its
+own keeps those — and the question is flagged so a TA sees what was left out. Short
+sentences are kept: "P(D) = 0.02" restates a given value as working, and a copy
+needs enough words to be recognised as one.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from grader.flags import note
 from grader.model import Segment
 
 MIN_CHARS = 25  # a line shorter than this is never taken for a copy
-SIMILARITY = 90  # rapidfuzz ratio (0-100) of a copied line to a line of the statement
+SIMILARITY = 85  # rapidfuzz ratio (0-100) of a copied sentence to a sentence of the statement
 
 _MARKUP = re.compile(r"[$*_#>`|\\{}]+|\s+")
 
@@ -29,29 +30,55 @@ def _plain(text: str) -> str:
     return _MARKUP.sub(" ", text).strip().lower()
 
 
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\n\s*\n|\n(?=\s*\(?[a-h]\)|\s*\(?[ivx]+\))")
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences, also across the hard line breaks of a template or a scan."""
+    return [part for part in _SENTENCE_END.split(text) if part and part.strip()]
+
+
 def statement_lines(statement: str) -> tuple[str, ...]:
-    """The question's printed text as lines to compare with (long enough to recognise)."""
-    lines = (_plain(line) for line in re.split(r"\n|(?<=[.?!])\s+", statement))
-    return tuple(line for line in lines if len(line) >= MIN_CHARS)
+    """The question's printed sentences, to compare with (long enough to recognise)."""
+    plain = (_plain(sentence) for sentence in _sentences(statement))
+    return tuple(sentence for sentence in plain if len(sentence) >= MIN_CHARS)
+
+
+MIN_WORDS = 5  # a copy is prose: a formula or a matrix is never taken for one
+_COMMAND = re.compile(r"\\[A-Za-z]+")
+_WORD = re.compile(r"[a-z]{2,}")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_COMMAND.sub(" ", text).lower())
 
 
 def _copies(text: str, printed: tuple[str, ...]) -> bool:
     plain = _plain(text)
-    if len(plain) < MIN_CHARS:
+    if len(plain) < MIN_CHARS or len(_words(text)) < MIN_WORDS:
         return False
-    return any(fuzz.ratio(plain, line) >= SIMILARITY or
-               (len(plain) >= len(line) and fuzz.partial_ratio(line, plain) >= SIMILARITY and
-                len(plain) <= len(line) * 1.2)
-               for line in printed)
+    return any(fuzz.ratio(plain, line) >= SIMILARITY for line in printed)
+
+
+def _own_words(text: str, printed: tuple[str, ...]) -> str:
+    """What a line says besides the sentences it copies from the question ("" if nothing)."""
+    sentences = re.split(r"(?<=[.?!])\s+", text)
+    kept = [s for s in sentences if not _copies(s, printed)]
+    return " ".join(kept).strip() if len(kept) < len(sentences) else text
 
 
 def without_question_text(segment: Segment, printed: tuple[str, ...]) -> Segment:
     """``segment`` without the lines that copy the question (flagged when there were any)."""
     if not printed or not segment.lines:
         return segment
-    kept = tuple(line for line in segment.lines if not _copies(line.text, printed))
-    if len(kept) == len(segment.lines):
+    kept, dropped = [], 0
+    for line in segment.lines:
+        own = _own_words(line.text, printed)
+        if own != line.text:
+            dropped += 1
+        if own:
+            kept.append(line if own == line.text else replace(line, text=own))
+    if not dropped:
         return segment
-    dropped = len(segment.lines) - len(kept)
     flag = note("question-text-ignored", f"{dropped} line{'s' if dropped > 1 else ''} copying the question")
-    return replace(segment, lines=kept, flags=segment.flags + (flag,))
+    return replace(segment, lines=tuple(kept), flags=segment.flags + (flag,))

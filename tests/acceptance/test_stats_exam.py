@@ -36,7 +36,7 @@ KNOWN_MISSES: dict[str, str] = {
     "s03_typical_mistakes": _BY_HAND + "30 vs 33-35: q2 5/6",
     "s04_ocr_damaged_strong": _BY_HAND + "18 vs 47-49: OCR-damaged labels and formulas (q5 0/9, q6 0/5)",
     "s05_ocr_damaged_mixed": _BY_HAND + "9 vs 35-37: as s04",
-    "s08_repeats_questions": "5 vs 0: the question's own words and numbers earn q1 3, q3 1, q5 1",
+    "s08_repeats_questions": "2 vs 0: paraphrased question sentences and restated data earn q3(b) 1 and a q5 cell 1",
     "s09_pvalue_misconception": _BY_HAND + "39 vs 43-45: q3 4/7, q6 4 vs 1-3 (the misconception not caught)",
     "s11_plain_text_no_latex": _BY_HAND + "36 vs 49: plain-text q2/q3 formulas not read",
     "s12_carried_forward_slips": _BY_HAND + "35 vs 44-46: q3 3/7, q5 5 vs 7-8 (no cf about a wrong mean)",

@@ -39,3 +39,24 @@ def test_without_a_statement_nothing_is_dropped():
 def test_an_answer_of_only_the_question_words_keeps_only_lines_too_short_to_recognise():
     segment = without_question_text(Segment.from_text("q1", STATEMENT), statement_lines(STATEMENT))
     assert [line.text for line in segment.lines] == ["(b) Find P(D | +)."]
+
+
+def test_copied_sentences_inside_a_line_go_and_the_students_own_stay():
+    text = ("A screening test for a disease that affects 2% of the population detects it with probability 0.9. "
+            "It gives a false positive with probability 0.1. So P(+) = 0.9 x 0.02 + 0.1 x 0.98 = 0.116.")
+    segment = without_question_text(Segment.from_text("q1", text), statement_lines(STATEMENT))
+    assert [line.text for line in segment.lines] == ["So P(+) = 0.9 x 0.02 + 0.1 x 0.98 = 0.116."]
+
+
+def test_a_reworded_copy_of_a_wrapped_statement_is_recognised():
+    wrapped = "A screening test for a disease that affects 2% of the\npopulation detects it with probability 0.9."
+    text = "The screening test for a disease that affects 2% of the population detects it with probability 0.9."
+    segment = without_question_text(Segment.from_text("q1", text), statement_lines(wrapped))
+    assert segment.lines == ()
+
+
+def test_a_matrix_like_the_questions_is_no_copy():
+    statement = r"The transition matrix is $$P = \begin{pmatrix} 1/2 & 1/2 & 0 \\ 1/4 & 1/2 & 1/4 \\ 0 & 1/2 & 1/2 \end{pmatrix}$$"
+    answer = r"$$P^2 = \begin{pmatrix} 3/8 & 1/2 & 1/8 \\ 1/4 & 1/2 & 1/4 \\ 1/8 & 1/2 & 3/8 \end{pmatrix}$$"
+    segment = Segment.from_text("q4", answer)
+    assert without_question_text(segment, statement_lines(statement)) is segment
