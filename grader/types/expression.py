@@ -41,7 +41,7 @@ from grader.mathtext.latex import Statement, read_math, settle
 from grader.mathtext.repairs import apply_repairs
 from grader.mathtext.writer import to_latex
 from grader.model import Evidence, Outcome
-from grader.reading.markdown import math_fragments
+from grader.reading.plain_math import formula_fragments
 from grader.types.base import (
     CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register, unknown_reference,
 )
@@ -195,7 +195,7 @@ class ExpressionType(QuestionType):
         lhs = read_math(params.lhs).expr if params.lhs else None
         found: list[tuple[Evidence, sympy.Expr, tuple[str, ...]]] = []
         unreadable: list[tuple[Evidence, str]] = []
-        for fragment in math_fragments(ctx.segment.lines):
+        for fragment in formula_fragments(ctx.segment.lines):
             evidence = Evidence(fragment.line, fragment.latex)
             try:
                 statement = run_limited(read_math, fragment.latex, seconds=params.parse_seconds)

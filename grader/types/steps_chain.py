@@ -54,7 +54,7 @@ from grader.mathtext.latex import MAX_CHARS, read_math, settle
 from grader.mathtext.statements import split_statements, top_level
 from grader.mathtext.writer import to_latex
 from grader.model import Line
-from grader.reading.markdown import math_fragments
+from grader.reading.plain_math import formula_fragments
 
 E = sympy.Symbol("e")
 ZERO = sympy.Integer(0)
@@ -196,7 +196,7 @@ def pieces(lines: Sequence[Line]) -> Iterator[Piece]:
     """Every piece of math that may be a step, in reading order."""
     ordered = sorted(lines, key=lambda line: line.number)
     by_number = {line.number: line.text for line in ordered}
-    for fragment in math_fragments(ordered):
+    for fragment in formula_fragments(ordered):
         rows = _rows(fragment.latex) if fragment.display else [(0, fragment.latex)]
         skip = 1 if by_number.get(fragment.line, "").strip() in ("$$", "\\[") else 0
         for newlines, row in rows:

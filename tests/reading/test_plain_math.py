@@ -1,0 +1,50 @@
+"""Formulas written in plain text are read like $…$ math."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, strategies as st
+
+from grader.limits import run_limited
+from grader.mathtext.latex import read_math
+from grader.model import Line
+from grader.reading.plain_math import formula_fragments, plain_formulas
+
+
+def _latex(text: str) -> list[str]:
+    return [f.latex for f in plain_formulas([Line(1, text)])]
+
+
+@pytest.mark.parametrize("text, latex", [
+    ("E[X] = theta/(theta+1)", [r"E[X] = \theta/(\theta+1)"]),
+    ("(a) The mean is E[X] = θ/(θ+1), by integrating x f(x).", ["E[X] = θ/(θ+1)"]),
+    ("sqrt(2)/2 = 0.707", [r"\sqrt{2}/2 = 0.707"]),
+    ("so lambda-hat = x-bar = 2", [r"\hat{\lambda} = \bar{x} = 2"]),
+    ("Var(X) = theta/((theta+1)^2 (theta+2)); simplest form", [r"Var(X) = \theta/((\theta+1)^2 (\theta+2))"]),
+    ("x^2 + 1 = 0, hence no real root", ["x^2 + 1 = 0"]),
+    # prose, or formulas already in LaTeX, are not plain formulas
+    ("I think that a = b is not right", []),
+    ("The answer is 5 > 3 clearly", []),
+    ("no relation here at all", []),
+    (r"$x = 1$ and y = 2", []),
+    (r"f(x) &= (x+1)^2 \\", []),
+])
+def test_plain_formulas(text, latex):
+    assert _latex(text) == latex
+
+
+def test_plain_formulas_read_like_latex():
+    (fragment,) = plain_formulas([Line(3, "l(lambda) = -n lambda + sum x_i log(lambda)")])
+    assert fragment.line == 3
+    sides = read_math(fragment.latex).sides
+    assert str(sides[-1]) == str(read_math(r"-n\lambda + \sum x_i \log(\lambda)").sides[-1])
+
+
+def test_fragments_keep_reading_order():
+    lines = [Line(1, "$a = 1$"), Line(2, "b = 2"), Line(3, "$$c = 3$$")]
+    assert [f.latex for f in formula_fragments(lines)] == ["a = 1", "b = 2", "c = 3"]
+
+
+@given(st.text(alphabet="abx=()+-*/^ ,;.sotheta0123456789", max_size=200))
+def test_any_text_is_read_quickly_and_never_raises(text):
+    run_limited(plain_formulas, [Line(1, text)], seconds=5)
