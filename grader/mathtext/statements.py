@@ -15,8 +15,12 @@ from grader.mathtext.latex import MAX_CHARS, RELATIONS
 
 # Separators between statements on one display line; "," only splits when both pieces are
 # statements (a comma is also OCR's product dot, and it separates list items like "t = 1, 2, 3").
+# Implications and "therefore" join two statements too: "\ell' = 0 \Rightarrow \hat\lambda = \bar x".
 _SEPARATOR = re.compile(r"\\qquad(?![A-Za-z])|\\quad(?![A-Za-z])|\\\\|;|,"
-                        r"|\\(?:text|mathrm|textrm)\s*\{\s*(?:and|,)\s*\}")
+                        r"|\\(?:Rightarrow|implies|iff|Longrightarrow|therefore|because)(?![A-Za-z])|⇒|⟹|∴|⟺"
+                        r"|\\(?:text|mathrm|textrm)\s*\{\s*(?:and|,|so|hence|thus|therefore|which gives)\s*\}")
+# "\Rightarrow x = 1" at the start of a line: the implication leads from the line before
+_LEADING_CONNECTIVE = re.compile(r"^(?:\\(?:Rightarrow|implies|Longrightarrow|therefore)(?![A-Za-z])|⇒|⟹|∴)\s*")
 _ESCAPE = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _RELATION = re.compile("|".join(sorted((re.escape(r) + ("(?![A-Za-z])" if r[0] == "\\" else "")
                                         for r in RELATIONS), key=len, reverse=True)))
@@ -60,6 +64,8 @@ def split_statements(latex: str) -> list[str]:
     cuts = top_level(latex, _SEPARATOR)
     if not cuts:
         return [latex]
+    if not latex[: cuts[0].start()].strip() and _LEADING_CONNECTIVE.match(latex[cuts[0].start():]):
+        return split_statements(latex[cuts[0].end():])
     relations = [m.start() for m in top_level(latex, _RELATION)]
     bounds = list(zip([0] + [m.end() for m in cuts], [m.start() for m in cuts] + [len(latex)]))
     related = [bisect_left(relations, a) < bisect_left(relations, b) for a, b in bounds]
@@ -77,4 +83,4 @@ def split_statements(latex: str) -> list[str]:
             has_relation = has_relation or rel
         pending = ""
     out[-1] += pending
-    return [piece.strip() for piece in out]
+    return [_LEADING_CONNECTIVE.sub("", piece.strip()) for piece in out]

@@ -39,6 +39,7 @@ from grader.limits import run_limited
 from grader.mathtext.evaluate import Undecided, relation_at_points, unworked
 from grader.mathtext.latex import Statement, read_math, settle
 from grader.mathtext.repairs import apply_repairs
+from grader.mathtext.statements import split_statements
 from grader.mathtext.writer import to_latex
 from grader.model import Evidence, Outcome
 from grader.reading.plain_math import formula_fragments
@@ -197,15 +198,16 @@ class ExpressionType(QuestionType):
         unreadable: list[tuple[Evidence, str]] = []
         for fragment in formula_fragments(ctx.segment.lines):
             evidence = Evidence(fragment.line, fragment.latex)
-            try:
-                statement = run_limited(read_math, fragment.latex, seconds=params.parse_seconds)
-            except MathParseError as exc:
-                unreadable.append((evidence, str(exc)))
-                continue
-            names: list[str] = []
-            if params.repair:
-                statement, names = apply_repairs(statement)
-            found.extend((evidence, side, tuple(names)) for side in _candidates(statement, lhs, params.find))
+            for piece in split_statements(fragment.latex):  # "A = B \Rightarrow C = D": two statements
+                try:
+                    statement = run_limited(read_math, piece, seconds=params.parse_seconds)
+                except MathParseError as exc:
+                    unreadable.append((evidence, str(exc)))
+                    continue
+                names: list[str] = []
+                if params.repair:
+                    statement, names = apply_repairs(statement)
+                found.extend((evidence, side, tuple(names)) for side in _candidates(statement, lhs, params.find))
         if found:
             return Parsed(found, tuple(e for e, _, _ in found))
         if unreadable:

@@ -13,6 +13,13 @@ from grader.mathtext.statements import split_statements
     (r"A = B \quad = C", [r"A = B \quad = C"]),                      # a chain continued
     (r"\sum_{k=0}^{2} a_k = b \; c = d", [r"\sum_{k=0}^{2} a_k = b \; c = d"]),  # \; is a space
     (r"f(a = b, c = d) = e", [r"f(a = b, c = d) = e"]),              # inside brackets
+    # implications and "therefore" between statements
+    (r"\ell' = \frac{S}{\lambda} - n = 0 \Rightarrow \hat{\lambda} = \bar{x}", [r"\ell' = \frac{S}{\lambda} - n = 0", r"\hat{\lambda} = \bar{x}"]),
+    (r"x = 1 \implies y = 2", ["x = 1", "y = 2"]),
+    ("a = b ⇒ c = d", ["a = b", "c = d"]),
+    (r"a = b \therefore c = d", ["a = b", "c = d"]),
+    (r"a = b \text{ so } c = d", ["a = b", "c = d"]),
+    (r"\Rightarrow x = 1", ["x = 1"]),   # the implication leads from the line before
 ])
 def test_split_statements(latex, pieces):
     assert split_statements(latex) == pieces

@@ -233,3 +233,9 @@ def test_without_define_a_name_is_only_itself():
 def test_bad_definitions_are_rubric_errors(define):
     with pytest.raises(pydantic.ValidationError):
         Params(latex="x", define=define)
+
+
+def test_a_statement_after_an_implication_is_read_on_its_own():
+    text = r"$\ell'(\lambda) = \frac{\sum x_i}{\lambda} - n = 0 \Rightarrow \hat{\lambda} = \bar{x}$"
+    assert grade(text, latex=r"\bar{x}", lhs=r"\hat{\lambda}").outcome == Outcome.CORRECT
+    assert grade(text, latex=DERIVATIVE, lhs=r"\ell'(\lambda)").outcome == Outcome.CORRECT
