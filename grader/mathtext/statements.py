@@ -65,7 +65,7 @@ def split_statements(latex: str) -> list[str]:
     if not cuts:
         return [latex]
     if not latex[: cuts[0].start()].strip() and _LEADING_CONNECTIVE.match(latex[cuts[0].start():]):
-        return split_statements(latex[cuts[0].end():])
+        return split_statements(latex[cuts[0].end():].strip())
     relations = [m.start() for m in top_level(latex, _RELATION)]
     bounds = list(zip([0] + [m.end() for m in cuts], [m.start() for m in cuts] + [len(latex)]))
     related = [bisect_left(relations, a) < bisect_left(relations, b) for a, b in bounds]
