@@ -73,6 +73,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 from grader.errors import MathParseError
 from grader.mathtext.build import _Build
 from grader.mathtext.calculus import mark_differentials
+from grader.mathtext.evalbar import expand_evaluation_bars
 from grader.mathtext.checks import (  # noqa: F401 - the reader's limits, imported from here by graders
     MAX_CHARS, MAX_DEPTH, MAX_DIGITS, MAX_EXPONENT, MAX_NODES, MAX_UNROLL, RELATIONS, check_length, check_tree,
     precheck,
@@ -140,6 +141,7 @@ def read_math(src: str) -> Statement:
         raise MathParseError("formula is not text")
     text = _strip(src)
     check_length(text)  # as written: spelling θ as \\theta does not make a formula too long
+    source, text = text, expand_evaluation_bars(text)
     if not any(char in text for char in BIG):
         statement = _read(as_commands(text))
     else:
@@ -151,4 +153,4 @@ def read_math(src: str) -> Statement:
                 statement = _read(as_commands(text, big="letter"))
             except MathParseError:
                 raise as_sign from None
-    return Statement(statement.sides, statement.relations, statement.leading, text)
+    return Statement(statement.sides, statement.relations, statement.leading, source)
