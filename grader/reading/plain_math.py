@@ -29,39 +29,72 @@ _RELATION = re.compile(r"=|≈|≤|≥|<|>|\\(?:le|ge|leq|geq|approx|neq)\b")
 # Math delimiters, or LaTeX itself: a line of a $$ … $$ block spread over lines is markdown's.
 _DELIMITED = re.compile(r"\$|\\|&")
 # Where a clause ends: ";", or a comma / linking word followed by a prose word.
-_CLAUSE = re.compile(r";\s*|,\s+(?=[A-Za-z]{2,}\b)|(?:^|\s+)(?:so|hence|thus|therefore|which|where|since|because|and then)\s+",
+_CLAUSE = re.compile(r";\s*|:\s+|,\s+(?=[A-Za-z]{2,}\b)|(?:^|\s+)(?:so|hence|thus|therefore|which|where|since|because|and then)\s+",
                      re.IGNORECASE)
 # "lambda-hat", "x-bar": a hat or a bar written as a word
 _ACCENT = re.compile(r"(?<![A-Za-z\\])([A-Za-z]|" + "|".join(_GREEK) + r")[-_ ]?(hat|bar)\b")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _NAMES = re.compile(r"(?<![\\A-Za-z])(" + "|".join(sorted(_GREEK + list(_FUNCTIONS), key=len, reverse=True)) + r")(?![A-Za-z])")
 _MAX_CHARS = 400  # a plain line longer than this is prose, not a formula
+_LABEL = re.compile(r"^\s*(?:\(\s*[a-h]\s*\)|\(\s*[ivx]{1,4}\s*\)|[a-h]\))\s*")  # a part label left on the line
+_LEIBNIZ = re.compile(r"\bd(\^?2?)([A-Za-z]+)\s*/\s*d([A-Za-z]+)(\^?2?)\b")  # dl/dlambda, d^2l/dlambda^2
+_OPERATOR = re.compile(r"[-+*/^()]|[\u0370-\u03ff]")  # what a bare formula has and a bare word does not
 
 
 def _is_prose(word: str) -> bool:
     return word not in _MATH_WORDS
 
 
+def _has_prose(text: str) -> bool:
+    return any(_is_prose(w.group()) for w in _WORD.finditer(_LEIBNIZ.sub(" ", text)))
+
+
 def _formula_of(clause: str) -> str | None:
-    """The formula in a clause: from the first token that is not prose to the end (None without a relation)."""
+    """The formula in a clause (None when there is none).
+
+    A clause with a relation: from the first token that is not prose to the end; in a chain,
+    sides made of words ("= integral from 0 to 1 of x f(x) dx =") are left out, so
+    "E[X] = <words> = θ/(θ+1)" reads "E[X] = θ/(θ+1)". A clause with no relation is a formula
+    only when it has no prose at all and some operator or Greek letter ("θ/(θ+1)", a bare answer).
+    """
+    clause = _LABEL.sub("", clause)
     relation = _RELATION.search(clause)
     if relation is None:
+        bare = clause.strip().rstrip(".").strip()
+        if bare and not _has_prose(bare) and _OPERATOR.search(bare):
+            return _as_latex(bare)
         return None
     start = 0
-    for word in _WORD.finditer(clause[: relation.start()]):
+    for word in _WORD.finditer(_LEIBNIZ.sub(lambda m: " " * len(m.group()), clause[: relation.start()])):
         if _is_prose(word.group()):
             start = word.end()
     formula = clause[start:].strip().rstrip(".").strip()
-    if any(_is_prose(w.group()) for w in _WORD.finditer(formula)) or not formula or _RELATION.match(formula):
+    if not formula or _RELATION.match(formula):
         return None
-    return _as_latex(formula)
+    sides = _RELATION.split(formula)
+    relations = _RELATION.findall(formula)
+    kept = [(i, side) for i, side in enumerate(sides) if side.strip() and not _has_prose(side)]
+    if len(kept) < 2 or kept[0][0] != 0:
+        return None  # the left side is words, or nothing is left to compare
+    text = kept[0][1].strip()
+    for index, side in kept[1:]:
+        text += f" {relations[index - 1]} {side.strip()}"
+    return _as_latex(text)
+
+
+def _leibniz(match: re.Match[str]) -> str:
+    order = "^2" if match.group(1) or match.group(4) else ""
+    top, bottom = match.group(2), match.group(3)
+    top = "\\ell" if top == "l" else top
+    return f"\\frac{{d{order} {top}}}{{d {bottom}{order}}}"
 
 
 def _as_latex(formula: str) -> str:
     def named(match: re.Match[str]) -> str:
         return "\\" + match.group(1)
 
-    text = _ACCENT.sub(lambda m: f"\\{m.group(2)}{{{m.group(1)}}}", formula)
+    text = _LEIBNIZ.sub(_leibniz, formula)
+    text = _ACCENT.sub(lambda m: f"\\{m.group(2)}{{{m.group(1)}}}", text)
     text = _NAMES.sub(named, text)
     # \sqrt(2) -> \sqrt{2}: the reader's root takes its argument in braces
     return re.sub(r"\\sqrt\s*\(([^()]*)\)", r"\\sqrt{\1}", text)
@@ -72,7 +105,7 @@ def plain_formulas(lines: Sequence[Line]) -> list[MathFragment]:
     found = []
     for line in lines:
         text = line.text
-        if len(text) > _MAX_CHARS or _DELIMITED.search(text) or not _RELATION.search(text):
+        if len(text) > _MAX_CHARS or _DELIMITED.search(text):
             continue
         for clause in _CLAUSE.split(text):
             formula = _formula_of(clause)

@@ -22,6 +22,17 @@ def _latex(text: str) -> list[str]:
     ("so lambda-hat = x-bar = 2", [r"\hat{\lambda} = \bar{x} = 2"]),
     ("Var(X) = theta/((theta+1)^2 (theta+2)); simplest form", [r"Var(X) = \theta/((\theta+1)^2 (\theta+2))"]),
     ("x^2 + 1 = 0, hence no real root", ["x^2 + 1 = 0"]),
+    # words inside a chain are left out; the sides around them are kept
+    ("E[X] = integral from 0 to 1 of x * theta * x^(theta-1) dx = theta/(theta+1)", [r"E[X] = \theta/(\theta+1)"]),
+    ("(b) E[X^2] = theta * integral of x^(theta+1) dx = theta/(theta+2)", [r"E[X^2] = \theta/(\theta+2)"]),
+    # Leibniz derivatives and a colon before the formula
+    ("dl/dlambda = -n + (sum x_i)/lambda", [r"\frac{d \ell}{d \lambda} = -n + (\sum x_i)/\lambda"]),
+    ("Setting it to 0: (sum x_i)/lambda = n", [r"(\sum x_i)/\lambda = n"]),
+    # a bare formula (an answer with no relation), but not a bare list or words
+    ("θ/(θ+1)", ["θ/(θ+1)"]),
+    ("x̄/(1 - x̄)", ["x̄/(1 - x̄)"]),
+    ("2, 4, 6", []),
+    ("(a) The mean", []),
     # prose, or formulas already in LaTeX, are not plain formulas
     ("I think that a = b is not right", []),
     ("The answer is 5 > 3 clearly", []),
