@@ -28,19 +28,20 @@ DOMAIN_TYPES = {"ap_table", "construction", "derivation"}  # the deep-learning p
 # sheet -> what the engine gets wrong there, as measured (filled in from the measurement, never
 # by tuning to a sheet). Revision 3 of the rubric (NOTES.md) grades 48 of the 50 marks; the q4
 # method marks (2) stay by_hand, so a fully correct script reaches 48 before a TA.
-# Measured 2026-12-01, revision 3:
+# Measured 2026-12-01 after the reading fixes of that session (plain-text formulas, evaluation
+# bars, implications, sums with symbolic bounds, question copies):
 _BY_HAND = "q4's 2 method marks are by_hand; "
 KNOWN_MISSES: dict[str, str] = {
-    "s01_full_correct_typed": _BY_HAND + "46/50: q2 4/6",
-    "s02_correct_alternative_forms": _BY_HAND + "40/50: q2 4/6, q3 4/7, q6 4/6",
-    "s03_typical_mistakes": _BY_HAND + "30 vs 33-35: q2 5/6",
+    "s01_full_correct_typed": _BY_HAND + "48/50, every automatic mark",
+    "s02_correct_alternative_forms": _BY_HAND + "42/50: q2 4/6, q3 6/7, q6 4/6 (alternative forms)",
+    "s03_typical_mistakes": _BY_HAND + "31 vs 33-35",
     "s04_ocr_damaged_strong": _BY_HAND + "18 vs 47-49: OCR-damaged labels and formulas (q5 0/9, q6 0/5)",
     "s05_ocr_damaged_mixed": _BY_HAND + "9 vs 35-37: as s04",
     "s08_repeats_questions": "2 vs 0: paraphrased question sentences and restated data earn q3(b) 1 and a q5 cell 1",
-    "s09_pvalue_misconception": _BY_HAND + "39 vs 43-45: q3 4/7, q6 4 vs 1-3 (the misconception not caught)",
-    "s11_plain_text_no_latex": _BY_HAND + "36 vs 49: plain-text q2/q3 formulas not read",
-    "s12_carried_forward_slips": _BY_HAND + "35 vs 44-46: q3 3/7, q5 5 vs 7-8 (no cf about a wrong mean)",
-    "s13_bare_answers_only": _BY_HAND + "29 vs 34-35: bare q2 formulas not read",
+    "s09_pvalue_misconception": _BY_HAND + "42 vs 43-45: q6 4 vs 1-3 (the misconception not caught)",
+    "s11_plain_text_no_latex": _BY_HAND + "44 vs 49: q2 4/6, q3 5/6 in plain text",
+    "s12_carried_forward_slips": _BY_HAND + "38 vs 44-46: q5 5 vs 7-8 (no cf about a wrong mean), q4",
+    "s13_bare_answers_only": _BY_HAND + "32 vs 34-35: q3 1/2, q6 4/6",
 }
 
 
