@@ -22,53 +22,41 @@ from __future__ import annotations
 import sympy
 
 
-class Partial(sympy.Function):
+class _Ratio(sympy.Function):
+    """A derivative written as a ratio of differentials: an uninterpreted atom (never simplified:
+    its meaning comes only from the model it is evaluated in)."""
+
+    nargs = 2
+    _differential = "d"  # how the LaTeX writes it
+
+    @classmethod
+    def eval(cls, num, den):  # noqa: D401 - sympy hook
+        return None
+
+    @property
+    def num(self) -> sympy.Expr:
+        return self.args[0]
+
+    @property
+    def den(self) -> sympy.Expr:
+        return self.args[1]
+
+    def _latex(self, printer) -> str:
+        d = self._differential
+        return r"\frac{%s %s}{%s %s}" % (d, printer._print(self.num), d, printer._print(self.den))
+
+    def _sympystr(self, printer) -> str:
+        return f"d{printer._print(self.num)}/d{printer._print(self.den)}"
+
+
+class Partial(_Ratio):
     """∂num/∂den as written by a student: an uninterpreted, non-commutative-safe atom."""
 
-    nargs = 2
-
-    @classmethod
-    def eval(cls, num, den):  # noqa: D401 - sympy hook
-        # Never simplify: the atom's meaning comes only from the model it is evaluated in.
-        return None
-
-    @property
-    def num(self) -> sympy.Expr:
-        return self.args[0]
-
-    @property
-    def den(self) -> sympy.Expr:
-        return self.args[1]
-
-    def _latex(self, printer) -> str:
-        return r"\frac{\partial %s}{\partial %s}" % (printer._print(self.num), printer._print(self.den))
-
-    def _sympystr(self, printer) -> str:
-        return f"d{printer._print(self.num)}/d{printer._print(self.den)}"
+    _differential = r"\partial"
 
 
-class Diff(sympy.Function):
+class Diff(_Ratio):
     """dy/dx as written by a student (``\\frac{dy}{dx}``): an uninterpreted atom, like ``Partial``."""
-
-    nargs = 2
-
-    @classmethod
-    def eval(cls, num, den):  # noqa: D401 - sympy hook
-        return None
-
-    @property
-    def num(self) -> sympy.Expr:
-        return self.args[0]
-
-    @property
-    def den(self) -> sympy.Expr:
-        return self.args[1]
-
-    def _latex(self, printer) -> str:
-        return r"\frac{d %s}{d %s}" % (printer._print(self.num), printer._print(self.den))
-
-    def _sympystr(self, printer) -> str:
-        return f"d{printer._print(self.num)}/d{printer._print(self.den)}"
 
 
 class Event(sympy.Function):
