@@ -69,8 +69,10 @@ def _formula_of(clause: str) -> str | None:
         if _is_prose(word.group()):
             start = word.end()
     formula = clause[start:].strip().rstrip(".").strip()
-    if not formula or _RELATION.match(formula):
+    if not formula:
         return None
+    if _RELATION.match(formula):  # "= θ/(θ+2)": a chain continued from the line above
+        return _as_latex(formula) if start == 0 and not _has_prose(formula) else None
     sides = _RELATION.split(formula)
     relations = _RELATION.findall(formula)
     kept = [(i, side) for i, side in enumerate(sides) if side.strip() and not _has_prose(side)]
