@@ -63,6 +63,7 @@ class Label:
     end: int
     glued: bool = False
     number_end: int | None = None  # where the number and its separator end ("1." of "1. (b)")
+    lookalike: bool = False  # the number is a letter OCR made of a digit ("S." for 5): a guess to confirm
 
     @property
     def has_separator(self) -> bool:
@@ -104,6 +105,24 @@ def read_label(text: str) -> Label | None:
     if match and _ends_cleanly(text, match):
         return Label(None, None, (match["r1"] or match["r2"]).lower(), False, 0, match.end())
     return None
+
+
+# OCR reads a label's digit as a look-alike letter: "S." for 5, "l." for 1, "G." for 6.
+_LOOKALIKE_DIGITS = {"l": 1, "I": 1, "Z": 2, "S": 5, "G": 6, "B": 8}
+_LOOKALIKE = re.compile(_LEAD + r"(?P<prefix>(?:q|ans)\s*+[.:]?\s*+)?(?P<char>[lIZSGB])\s*+[.)](?=\s+\S)\s*+", re.IGNORECASE)
+
+
+def read_lookalike_label(text: str) -> Label | None:
+    """A label whose digit OCR read as a look-alike letter ("S. The sample ..."), for the
+    segmenter to accept only where that question is expected or the line is about it."""
+    match = _LOOKALIKE.match(text)
+    if not match:
+        return None
+    char = match["char"]
+    number = _LOOKALIKE_DIGITS.get(char) or _LOOKALIKE_DIGITS.get(char.upper())
+    if number is None:
+        return None
+    return Label(number, None, None, bool(match["prefix"]), 0, match.end(), lookalike=True)
 
 
 def midline_labels(text: str) -> list[Label]:

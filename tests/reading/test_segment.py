@@ -162,3 +162,25 @@ def test_every_line_lands_once_and_spans_are_ordered(cues, texts):
     unassigned = {line.number for line in result.unassigned}
     for line in document.lines:
         assert (line.number in covered) != (line.number in unassigned)
+
+
+LOOKALIKE_CUES = [QuestionCue(f"q{n}", (f"{n}.",), (term,)) for n, term in
+                  ((1, "disease"), (2, "density"), (5, "variance"), (6, "p-value"))]
+
+
+@pytest.mark.parametrize("text, starts, inferred", [
+    # OCR read the label's digit as a look-alike letter: accepted where it is expected ...
+    ("1. the disease answer\n2. the density answer\nS. the variance of each group is 4\n", {"q5": 3}, True),
+    ("1. the disease answer\nl. more about it\n", {"q1": 1}, False),  # q1 already answered: no new start
+    # ... or where the line is about that question, flagged as inferred
+    ("1. the disease answer\nG. the p-value is 0.03\n", {"q6": 2}, True),
+    # not a label: a look-alike letter where the question is neither expected nor talked about
+    ("1. the disease answer\nS. Smith helped me with this\n", {}, False),
+])
+def test_a_labels_digit_read_as_a_lookalike_letter(text, starts, inferred):
+    result = segment(read_text(text), LOOKALIKE_CUES)
+    for qid, line in starts.items():
+        assert result.segments[qid].spans[0][0] == line
+        assert (LABEL_INFERRED in result.segments[qid].flag_codes) == inferred
+    if not starts:
+        assert set(result.segments) <= {"q1"}
