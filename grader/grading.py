@@ -199,7 +199,7 @@ def grade_question(question: Question, segment: Segment, budget_seconds: float) 
         values[item.id] = done.value
         graded.append(done)
     part_flags: tuple[Note, ...] = ()
-    if split and split.unlabelled and any(item.spec.part in split.unlabelled for item in question.items):
+    if split and segment.lines and split.unlabelled and any(item.spec.part in split.unlabelled for item in question.items):
         part_flags = (note("part-unlabelled", "no label found for part " + ", ".join(f"({p})" for p in split.unlabelled)),)
     items = tuple(g.result for g in graded)
     raw = sum(item.score for item in items)

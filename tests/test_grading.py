@@ -161,3 +161,8 @@ def test_the_questions_own_words_and_numbers_earn_nothing(tmp_path):
     assert question.score == 0 and "question-text-ignored" in question.flag_codes
     answered = _grade(rubric, copied + "(a) P(+) = 0.116\n")
     assert _by_id(answered)["a"].score == 1
+
+
+def test_an_unanswered_question_with_parts_is_not_flagged_for_its_labels(tmp_path):
+    question = _grade(_rubric(tmp_path), "nothing about it here\n")
+    assert "part-unlabelled" not in question.flag_codes and question.score == 0
