@@ -63,7 +63,7 @@ class Label:
     end: int
     glued: bool = False
     number_end: int | None = None  # where the number and its separator end ("1." of "1. (b)")
-    lookalike: bool = False  # the number is a letter OCR made of a digit ("S." for 5): a guess to confirm
+    guessed: bool = False  # OCR damage made it ("S." for 5, "5 | Group" without its period): a guess to confirm
 
     @property
     def has_separator(self) -> bool:
@@ -112,9 +112,17 @@ _LOOKALIKE_DIGITS = {"l": 1, "I": 1, "Z": 2, "S": 5, "G": 6, "B": 8}
 _LOOKALIKE = re.compile(_LEAD + r"(?P<prefix>(?:q|ans)\s*+[.:]?\s*+)?(?P<char>[lIZSGB])\s*+[.)](?=\s+\S)\s*+", re.IGNORECASE)
 
 
-def read_lookalike_label(text: str) -> Label | None:
-    """A label whose digit OCR read as a look-alike letter ("S. The sample ..."), for the
-    segmenter to accept only where that question is expected or the line is about it."""
+# A number whose period OCR lost: "5 | Group | Mean", "4 P^2 = P x P" (not "2 + 3", "3.5", "10 20").
+_BARE_NUMBER = re.compile(_LEAD + r"(?P<number>\d{1,2})[ \t]++(?=[A-Za-z|(\[\\$])")
+
+
+def read_guessed_label(text: str) -> Label | None:
+    """A label OCR damaged — its digit read as a look-alike letter ("S. The sample ..."), or its
+    period lost ("5 | Group ...") — for the segmenter to accept only where that question is
+    expected or the line is about it."""
+    bare = _BARE_NUMBER.match(text)
+    if bare:
+        return Label(int(bare["number"]), None, None, False, 0, bare.end(), guessed=True)
     match = _LOOKALIKE.match(text)
     if not match:
         return None
@@ -122,7 +130,7 @@ def read_lookalike_label(text: str) -> Label | None:
     number = _LOOKALIKE_DIGITS.get(char) or _LOOKALIKE_DIGITS.get(char.upper())
     if number is None:
         return None
-    return Label(number, None, None, bool(match["prefix"]), 0, match.end(), lookalike=True)
+    return Label(number, None, None, bool(match["prefix"]), 0, match.end(), guessed=True)
 
 
 def midline_labels(text: str) -> list[Label]:

@@ -33,7 +33,7 @@ from typing import Iterable, Mapping, NamedTuple, Optional, Sequence
 from grader.flags import note
 from grader.model import Line, Segment
 from grader.reading.document import Document
-from grader.reading.labels import Label, midline_labels, read_label, read_lookalike_label, strip_label
+from grader.reading.labels import Label, midline_labels, read_label, read_guessed_label, strip_label
 from grader.reading.terms import Vocabulary
 
 START_COST = 0.5  # from "no question yet" to a question: one term is enough
@@ -292,7 +292,7 @@ class _Walker:
         literal = next(((q, m.end()) for pattern, q in self.questions.literal if (m := pattern.match(text))), None)
         label = self._label(text)
         if label is None and literal is None:
-            label = read_lookalike_label(text)
+            label = read_guessed_label(text)
         return _Marks(bool(_FURNITURE.match(text)), bool(_HEADER.match(text)), label, literal,
                       tuple(midline_labels(text)))
 
@@ -322,7 +322,7 @@ class _Walker:
 
     def _from_label(self, label: Label, line: Line, current: State, seen: frozenset[str]):
         qs = self.questions
-        if label.lookalike:  # "S." for 5: only where question 5 is expected, or the line is about it
+        if label.guessed:  # "S." or "5 Group" for 5: only where question 5 is expected, or the line is about it
             q = qs.resolve(label.number, None, seen=seen)
             if q is None or q in seen:
                 return None

@@ -18,7 +18,7 @@ from grader.limits import run_limited
 from grader.model import Line, Segment
 from grader.reading import normalise
 from grader.reading.document import decode, read_text
-from grader.reading.labels import midline_labels, read_label, read_lookalike_label, strip_label
+from grader.reading.labels import midline_labels, read_label, read_guessed_label, strip_label
 from grader.reading.markdown import _bracket_math, math_fragments, tables
 from grader.reading.parts import split_parts
 from grader.reading.segment import segment
@@ -73,8 +73,8 @@ def test_labels_finish(text):
     if label is not None:
         limited(strip_label, text, label)
     limited(midline_labels, text)
-    limited(read_lookalike_label, text)
-    limited(read_lookalike_label, "S" + text)
+    limited(read_guessed_label, text)
+    limited(read_guessed_label, "S" + text)
 
 
 @pytest.mark.parametrize("text", LINES.values(), ids=LINES.keys())

@@ -176,6 +176,11 @@ LOOKALIKE_CUES = [QuestionCue(f"q{n}", (f"{n}.",), (term,)) for n, term in
     ("1. the disease answer\nG. the p-value is 0.03\n", {"q6": 2}, True),
     # not a label: a look-alike letter where the question is neither expected nor talked about
     ("1. the disease answer\nS. Smith helped me with this\n", {}, False),
+    # a number whose period OCR lost, where expected or about the question
+    ("1. the disease answer\n2. the density answer\n5 | Group | Mean | variance |\n", {"q5": 3}, True),
+    ("1. the disease answer\n6 the p-value is 0.03\n", {"q6": 2}, True),
+    # a bare number that is arithmetic or a count is text
+    ("1. the disease answer\n5 people had the disease\n2 + 3 = 5\n", {}, False),
 ])
 def test_a_labels_digit_read_as_a_lookalike_letter(text, starts, inferred):
     result = segment(read_text(text), LOOKALIKE_CUES)
