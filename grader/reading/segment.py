@@ -116,12 +116,14 @@ class _Questions:
 
     def next_expected(self, current: State, seen: frozenset[str]) -> set[str]:
         """The questions a student most likely answers next: the first unseen after ``current``,
-        and the first unseen one of another number (after q2a, both q2b and q3)."""
+        the first unseen one of another number (after q2a, both q2b and q3), and the first
+        unseen of all (a student who skipped a question and comes back to it)."""
         after = self.ids[self.ids.index(current) + 1 :] if current in self.ids else self.ids
         unseen = [q for q in after if q not in seen]
         expected = set(unseen[:1])
         other = [q for q in unseen if current is None or self.number[q] != self.number[current]]
         expected.update(other[:1])
+        expected.update([q for q in self.ids if q not in seen][:1])
         return expected
 
 

@@ -189,3 +189,10 @@ def test_a_labels_digit_read_as_a_lookalike_letter(text, starts, inferred):
         assert (LABEL_INFERRED in result.segments[qid].flag_codes) == inferred
     if not starts:
         assert set(result.segments) <= {"q1"}
+
+
+def test_a_damaged_label_may_return_to_a_skipped_question():
+    # 1, then 5, then "54." (OCR) for the skipped 2: the earliest unanswered question is expected too
+    cues = [QuestionCue(f"q{n}", (f"{n}.",), (term,)) for n, term in ((1, "disease"), (2, "density"), (5, "variance"))]
+    result = segment(read_text("1. the disease\n5. the variance\n52. back to it\n"), cues)
+    assert result.segments["q2"].spans == ((3, 3),) and LABEL_INFERRED in result.segments["q2"].flag_codes
