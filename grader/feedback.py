@@ -107,6 +107,14 @@ def _latex(value: Any) -> str:
     answers and statements that a student's sheet would write in ``$…$``."""
     import sympy
 
+    if isinstance(value, (list, tuple)) and value:  # a matrix or a vector reference, as templates see it
+        rows = [list(row) if isinstance(row, (list, tuple)) else [row] for row in value]
+        if all(len(row) == len(rows[0]) for row in rows):
+            try:
+                value = sympy.Matrix([[sympy.Rational(x.numerator, x.denominator) if isinstance(x, Fraction)
+                                       else sympy.Integer(x) if isinstance(x, int) else x for x in row] for row in rows])
+            except (TypeError, ValueError):
+                return str(value)
     if isinstance(value, bool) or not isinstance(value, (int, Fraction, sympy.Basic, sympy.MatrixBase)):
         return str(value)
     if isinstance(value, Fraction):

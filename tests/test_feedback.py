@@ -218,6 +218,8 @@ def test_formula_references_print_as_a_ta_writes_them():
     ("theta", r"\frac{\theta}{\theta + 1}"),
     ("fraction", r"\frac{9}{58}"),
     ("matrix", r"\begin{pmatrix}1 & 2\\3 & 4\end{pmatrix}"),
+    ("rows", r"\begin{pmatrix}\frac{1}{2} & 1\\0 & \frac{3}{4}\end{pmatrix}"),  # a matrix reference as templates see it
+    ("column", r"\begin{pmatrix}\frac{1}{4}\\\frac{1}{2}\end{pmatrix}"),
     ("text", "P(D)"),
 ])
 def test_the_latex_filter_writes_a_reference_as_a_sheet_would(value, latex):
@@ -230,5 +232,5 @@ def test_the_latex_filter_writes_a_reference_as_a_sheet_would(value, latex):
 
     theta = sympy.Symbol("theta")
     refs = {"theta": theta / (theta + 1), "fraction": Fraction(9, 58), "matrix": sympy.Matrix([[1, 2], [3, 4]]),
-            "text": "P(D)"}
+            "text": "P(D)", "rows": [[Fraction(1, 2), 1], [0, Fraction(3, 4)]], "column": [Fraction(1, 4), Fraction(1, 2)]}
     assert render_feedback("{{ refs[name] | latex }}", Outcome.CORRECT, {"refs": refs, "name": value}) == latex

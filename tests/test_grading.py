@@ -166,3 +166,28 @@ def test_the_questions_own_words_and_numbers_earn_nothing(tmp_path):
 def test_an_unanswered_question_with_parts_is_not_flagged_for_its_labels(tmp_path):
     question = _grade(_rubric(tmp_path), "nothing about it here\n")
     assert "part-unlabelled" not in question.flag_codes and question.score == 0
+
+
+MARKOV = {
+    "id": "q4", "title": "Two steps", "points": 2, "markers": ["4."], "terms": ["matrix"], "type": "numeric",
+    "parts": ["a", "b"],
+    "given": {"P": [["1/2", "1/2"], ["1/4", "3/4"]]},
+    "compute": {"P2": "P^2", "entry": "P2[1, 2]"},
+    "items": [
+        {"id": "p2", "part": "a", "type": "matrix", "points": 1, "description": "P squared",
+         "check": {"reference": "P2"}, "feedback": "{{ outcome }}"},
+        {"id": "entry", "part": "b", "points": 1, "description": "(P^2)_12", "check": {"reference": "entry"},
+         "carry_forward": {"P2": "p2"}, "feedback": "{{ outcome }}"},
+    ],
+}
+
+
+@pytest.mark.parametrize("text, scores", [
+    ("4. (a) P^2 = [[3/8, 5/8], [5/16, 11/16]]\n(b) 5/8", [1, 1]),
+    # a slip in P^2, and (b) read from the student's own P^2: carried forward
+    ("4. (a) P^2 = [[3/8, 1/2], [5/16, 11/16]]\n(b) 1/2", [0.5, 1]),
+    ("4. (a) P^2 = [[3/8, 1/2], [5/16, 11/16]]\n(b) 3/4", [0.5, 0]),
+])
+def test_carry_forward_from_a_matrix(tmp_path, text, scores):
+    question = _grade(_rubric(tmp_path, MARKOV), text)
+    assert [_by_id(question)[i].score for i in ("p2", "entry")] == scores

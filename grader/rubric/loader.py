@@ -175,7 +175,7 @@ def recompute_references(question: Question, overrides: Mapping[str, Any]) -> Ma
     given, computed = getattr(refs, "given", {}), getattr(refs, "computed", {})
     solver_refs = {name: value for name, value in refs.items() if name not in given and name not in computed}
     try:
-        fixed = {name: exact(value) for name, value in overrides.items()}
+        fixed = {name: value if getattr(value, "is_Matrix", False) else exact(value) for name, value in overrides.items()}
     except Exception:  # noqa: BLE001 — a value that is no number cannot be carried into a formula
         return None
     recomputed, problems = compute_references(question.spec.given, question.spec.compute, solver_refs, overrides=fixed)
@@ -192,7 +192,7 @@ def _carry_forward_problems(spec: QuestionSpec, items: list[Item], src: Located)
             if source in types and not types[source].gives_value:
                 problems.append((src.file, src.line_of(("items", index, "carry_forward")),
                                  f"items.{index}.carry_forward: {source!r} is a {types[source].name} item, which gives no "
-                                 f"value to carry forward (numeric items do)"))
+                                 f"value to carry forward (numeric and matrix items do)"))
             if name not in spec.given and name not in spec.compute:
                 problems.append((src.file, src.line_of(("items", index, "carry_forward")),
                                  f"items.{index}.carry_forward: {name!r} is not a given or computed reference of this question"))

@@ -78,10 +78,19 @@ def _any_orientation(params: MatrixParams) -> MatrixParams:
 
 # --- the type ------------------------------------------------------------------------------
 
+def _student_matrix(candidate: Candidate) -> Any:
+    """The student's matrix as a value of ours (exact entries), as written (not re-oriented)."""
+    import sympy
+
+    return sympy.ImmutableMatrix([[sympy.Rational(n.value.numerator, n.value.denominator) for n in row]
+                                  for row in candidate.rows])
+
+
 @register
 class MatrixType(QuestionType):
     name = "matrix"
     Params = MatrixParams
+    gives_value = True  # the student's matrix, for a later item's carry-forward (their own P² → its (1,3) entry)
 
     def check_params(self, params: MatrixParams, refs: Mapping[str, Any]) -> list[str]:
         problems = []
@@ -215,7 +224,8 @@ class MatrixType(QuestionType):
             parts.append(f"{convention.name} earns {convention.credit:g} of the marks")
         outcome = Outcome.CORRECT if result.fraction >= 1 else Outcome.PARTIAL
         return Comparison(result.fraction, outcome, found=show_rows(best.candidate.rows), expected=expected,
-                          detail="; ".join(parts), evidence=(best.candidate.evidence(),))
+                          detail="; ".join(parts), evidence=(best.candidate.evidence(),),
+                          value=_student_matrix(best.candidate))
 
     @staticmethod
     def _known_wrong(candidate: Candidate, ctx: QuestionContext, params: MatrixParams) -> KnownWrong | None:
@@ -242,7 +252,7 @@ class MatrixType(QuestionType):
             parts = [band_text(result, params.bands)] if params.bands else []
             detail = "; ".join(parts + ["wrong: " + "; ".join(result.wrong[:6])])
         return Comparison(0.0, Outcome.INCORRECT, found=show_rows(candidate.rows), expected=expected,
-                          detail=detail, evidence=(candidate.evidence(),))
+                          detail=detail, evidence=(candidate.evidence(),), value=_student_matrix(candidate))
 
     def _nothing_fits(self, selection: Selection, params: MatrixParams, reference: Any, expected: str) -> Comparison:
         if selection.slips:
