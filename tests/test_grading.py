@@ -191,3 +191,12 @@ MARKOV = {
 def test_carry_forward_from_a_matrix(tmp_path, text, scores):
     question = _grade(_rubric(tmp_path, MARKOV), text)
     assert [_by_id(question)[i].score for i in ("p2", "entry")] == scores
+
+
+def test_nothing_carries_forward_from_a_known_wrong_answer(tmp_path):
+    # the entry-wise square is a misconception, not a slip: (b) read from it earns nothing
+    items = [dict(MARKOV["items"][0], check={"reference": "P2", "wrong": [{"reference": "squares", "label": "entry-wise"}]}),
+             MARKOV["items"][1]]
+    rubric = _rubric(tmp_path, MARKOV, compute={**MARKOV["compute"], "squares": "P .^ 2"}, items=items)
+    question = _grade(rubric, "4. (a) P^2 = [[1/4, 1/4], [1/16, 9/16]]\n(b) 1/4")
+    assert [_by_id(question)[i].score for i in ("p2", "entry")] == [0, 0]

@@ -251,8 +251,10 @@ class MatrixType(QuestionType):
             candidate, result = best.candidate, best.result
             parts = [band_text(result, params.bands)] if params.bands else []
             detail = "; ".join(parts + ["wrong: " + "; ".join(result.wrong[:6])])
+        # a known wrong answer is a misconception, not a slip: nothing follows through from it
+        carried = None if best is not None and best.known is not None and not unstated else _student_matrix(candidate)
         return Comparison(0.0, Outcome.INCORRECT, found=show_rows(candidate.rows), expected=expected,
-                          detail=detail, evidence=(candidate.evidence(),), value=_student_matrix(candidate))
+                          detail=detail, evidence=(candidate.evidence(),), value=carried)
 
     def _nothing_fits(self, selection: Selection, params: MatrixParams, reference: Any, expected: str) -> Comparison:
         if selection.slips:
