@@ -200,3 +200,15 @@ def test_nothing_carries_forward_from_a_known_wrong_answer(tmp_path):
     rubric = _rubric(tmp_path, MARKOV, compute={**MARKOV["compute"], "squares": "P .^ 2"}, items=items)
     question = _grade(rubric, "4. (a) P^2 = [[1/4, 1/4], [1/16, 9/16]]\n(b) 1/4")
     assert [_by_id(question)[i].score for i in ("p2", "entry")] == [0, 0]
+
+
+def test_an_items_mapping_option_merges_with_the_exams_default(tmp_path):
+    (tmp_path / "exam.yaml").write_text(yaml.safe_dump({
+        "id": "t", "title": "t", "total": 1, "questions": ["q1"],
+        "defaults": {"expression": {"define": {r"\bar{x}": r"\frac{1}{n}\sum_{i=1}^{n} x_i"}}}}))
+    (tmp_path / "q1.yaml").write_text(yaml.safe_dump({
+        "id": "q1", "title": "t", "points": 1, "markers": ["1."], "terms": ["x"], "type": "expression",
+        "items": [{"id": "a", "points": 1, "description": "d", "feedback": "ok",
+                   "check": {"latex": "y", "define": {"s": "t"}}}]}))
+    params = load_rubric(tmp_path).questions[0].items[0].params
+    assert set(params.define) == {r"\bar{x}", "s"}

@@ -211,7 +211,9 @@ def _items(spec: QuestionSpec, exam: ExamSpec, refs: Mapping[str, Any], src: Loc
         qtype = get_type(type_name)
         defaults = {key: value for name, options in exam.defaults.items() if canonical_type(name) == qtype.name
                     for key, value in options.items()}
-        check = {**defaults, **item.check}
+        # a mapping option (define:, aliases:) merges with the exam's, the item's entries winning
+        check = {**defaults, **{key: {**defaults[key], **value} if isinstance(value, dict) and isinstance(defaults.get(key), dict)
+                                else value for key, value in item.check.items()}}
         params, errs = _validate(qtype.Params, check, src, where + ("check",))
         problems.extend(errs)
         if params is None:
