@@ -129,11 +129,18 @@ def _with_carry_forward(item: Item, question: Question, segment: Segment, readin
     carried = run_item(item, question.id, segment, refs, readings)
     if carried.fraction <= comparison.fraction:
         return comparison
-    sources = ", ".join(f"your {source} ({_shown(values[source])})" for name, source in item.spec.carry_forward.items()
-                        if name in overrides)
+    sources = ", ".join(_source(question, source, values[source])
+                        for name, source in item.spec.carry_forward.items() if name in overrides)
     how = f"follows from {sources}: error carried forward"
     return replace(carried, carried=how, detail=f"{carried.detail}; {how}" if carried.detail else how,
                    flags=tuple(carried.flags) + (note("carried-forward", how),), value=comparison.value)
+
+
+def _source(question: Question, source: str, value: Any) -> str:
+    """"your answer to (a) (0.106)": the earlier answer carried forward, as a student reads it."""
+    part = next((i.spec.part for i in question.items if i.id == source), None)
+    what = f"your answer to ({part})" if part else f"your {source}"
+    return what if getattr(value, "is_Matrix", False) else f"{what} ({_shown(value)})"
 
 
 def _shown(value: Any) -> str:

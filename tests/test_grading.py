@@ -80,7 +80,7 @@ def test_an_error_in_a_is_carried_forward_into_b_and_c(tmp_path):
     items = _by_id(question)
     assert items["a"].outcome == Outcome.INCORRECT
     assert items["b"].outcome == Outcome.CORRECT and "carried forward" in items["b"].detail
-    assert items["b"].feedback.startswith("correct follows from your a (0.106)")
+    assert items["b"].feedback.startswith("correct follows from your answer to (a) (0.106)")
     assert items["c"].outcome == Outcome.CORRECT
     assert "carried-forward" in question.flag_codes
 
