@@ -116,16 +116,27 @@ def _answer_sides(statement: Statement) -> list[sympy.Expr]:
     return sides
 
 
+def _with_formula(sides: list[sympy.Expr], first: int) -> list[sympy.Expr]:
+    """The last side; and when it is a number after a formula ("λ̂ = x̄ = 2": the formula, then its
+    value for the data), that formula too, which a formula reference is compared with."""
+    last = sides[-1]
+    if not getattr(last, "is_number", False):
+        return [last]
+    formulas = [side for side in sides[first:-1] if not getattr(side, "is_number", False)]
+    return formulas[-1:] + [last]
+
+
 def _candidates(statement: Statement, lhs: sympy.Expr | None, find: str = "final") -> list[sympy.Expr]:
     sides = _answer_sides(statement) if find == "final" else statement.sides
     if find == "any":
         target = settle(lhs) if lhs is not None else None
         return [side for side in sides if target is None or settle(side) != target]
     if lhs is None:
-        return [sides[-1]]
+        return _with_formula(list(sides), 1)
     target = settle(lhs)
     if any(settle(side) == target for side in sides[:-1]) and settle(sides[-1]) != target:
-        return [sides[-1]]
+        first = next(i for i, side in enumerate(sides) if settle(side) == target) + 1
+        return _with_formula(list(sides), first)
     return []
 
 

@@ -41,7 +41,7 @@ KNOWN_MISSES: dict[str, str] = {
     "s09_pvalue_misconception": _BY_HAND + "42 vs 43-45: q6 4 vs 1-3 (the misconception not caught)",
     "s11_plain_text_no_latex": _BY_HAND + "45 vs 49: q2 5/6, q3 5/6 in plain text",
     "s12_carried_forward_slips": _BY_HAND + "39 vs 44-46: q5 5 vs 7-8 (no cf about a wrong mean), q3 6/7",
-    "s13_bare_answers_only": _BY_HAND + "32 vs 34-35: q3 1/2, q6 4/6",
+    "s13_bare_answers_only": _BY_HAND + "33 vs 34-35: q6 4/6",
 }
 
 

@@ -239,3 +239,16 @@ def test_a_statement_after_an_implication_is_read_on_its_own():
     text = r"$\ell'(\lambda) = \frac{\sum x_i}{\lambda} - n = 0 \Rightarrow \hat{\lambda} = \bar{x}$"
     assert grade(text, latex=r"\bar{x}", lhs=r"\hat{\lambda}").outcome == Outcome.CORRECT
     assert grade(text, latex=DERIVATIVE, lhs=r"\ell'(\lambda)").outcome == Outcome.CORRECT
+
+
+@pytest.mark.parametrize("text, reference, outcome", [
+    # a formula then its value for the data: the formula answers a formula reference ...
+    (r"$\hat{\lambda} = \bar{x} = 2$", r"\bar{x}", Outcome.CORRECT),
+    # ... and the number a numeric one
+    (r"$\hat{\lambda} = \bar{x} = 2$", "2", Outcome.CORRECT),
+    (r"$\hat{\lambda} = 2\bar{x} = 4$", r"\bar{x}", Outcome.INCORRECT),
+    # a chain of formulas is still judged by its last side
+    (r"$\hat{\lambda} = \bar{x} = 2\bar{x}$", r"\bar{x}", Outcome.INCORRECT),
+])
+def test_a_number_after_a_formula_is_its_value(text, reference, outcome):
+    assert grade(text, latex=reference, lhs=r"\hat{\lambda}").outcome == outcome
