@@ -136,6 +136,21 @@ def _ocr_notes(number: Number) -> tuple[tuple, tuple[str, ...]]:
     return (note("ocr-repaired", said),), (said,)
 
 
+# "0.1 × 0.98", "0.9 \cdot 0.02", "0.9*0.02", "(0.9)(0.02)": a product of two written numbers
+_TIMES = re.compile(r"\s*+\)?\s*+(?:×|x|·|\*|\\times|\\cdot|(?<=\))(?=\s*+\())\s*+\(?\s*+")
+
+
+def _products(text: str) -> list[Number]:
+    """The products of two numbers written side by side with a times sign, as exact numbers
+    (a set-up "0.1 × 0.98" shows the term 0.098 as surely as writing it out)."""
+    numbers = find_numbers(text)
+    found = []
+    for a, b in zip(numbers, numbers[1:]):
+        if _TIMES.fullmatch(text[a.end:b.start]):
+            found.append(Number(a.value * b.value, f"{a.text} × {b.text}", None, False, a.start, b.end))
+    return found
+
+
 def _significant(number: Number) -> float:
     """How many significant figures the student wrote (a fraction is exact)."""
     if number.decimals is None:
@@ -188,7 +203,8 @@ class NumericType(QuestionType):
 
     def parse(self, ctx: QuestionContext, params: NumericParams) -> Parsed | Invalid | None:
         if params.find == "any":
-            written = [(number, line) for line in ctx.segment.lines for number in find_numbers(line.text)]
+            written = [(number, line) for line in ctx.segment.lines
+                       for number in find_numbers(line.text) + _products(line.text)]
             return Parsed(written) if written else None
         found = final_answer(ctx.segment.lines, params.cue)
         if found is None:

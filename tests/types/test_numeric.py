@@ -149,7 +149,8 @@ BAYES = {"numerator": F(18, 1000), "p_pos": F(116, 1000)}
 @pytest.mark.parametrize("text, outcome, found, line", [
     # a method mark: the number appears somewhere in the working, not necessarily last
     ("P(D|+) = 0.9 x 0.02 / 0.116 = 0.018 / 0.116 = 0.155", Outcome.CORRECT, "0.018", 1),
-    ("numerator: 0.9 · 0.02\n= 0.018\nso P(D|+) = 0.155", Outcome.CORRECT, "0.018", 2),
+    ("numerator: 0.9 · 0.02\n= 0.018\nso P(D|+) = 0.155", Outcome.CORRECT, "0.9 × 0.02", 1),  # the product set up
+    ("numerator:\n0.018\nso P(D|+) = 0.155", Outcome.CORRECT, "0.018", 2),
     ("P(D|+) = 0.9 / 0.116 = 7.76", Outcome.INCORRECT, "0.9 / 0.116, 7.76", None),
 ])
 def test_find_any_credits_a_number_anywhere_in_the_working(text, outcome, found, line):
@@ -211,3 +212,16 @@ def test_an_ocr_damaged_decimal_is_read_and_flagged(text, found, repaired):
     parsed = NUMERIC.parse(ctx, params)
     assert parsed.value.text == found and NUMERIC.compare(parsed, ctx, params).outcome == Outcome.CORRECT
     assert bool(parsed.flags) == repaired and (parsed.repairs == ("read 'O.116' as 0.116",)) == repaired
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("P(+) = 0.9 × 0.02 + 0.1 × 0.98 = 0.116", True),   # the term set up as a product
+    (r"P(+) = 0.9 \cdot 0.02 + 0.1 \times 0.98", True),
+    ("P(+) = 0.9 * 0.02 + 0.1 * 0.98", True),
+    ("P(+) = (0.9)(0.02) + (0.1)(0.98)", True),
+    ("P(+) = (0.9)(0.02) + (0.1) + (0.98)", False),
+    ("P(+) = 0.9 + 0.02 + 0.1 + 0.98", False),           # no product: no term
+])
+def test_find_any_sees_a_product_set_up_in_the_working(text, ok):
+    comparison = grade(text, {"reference": "term", "find": "any"}, {"term": F(98, 1000)})
+    assert (comparison.fraction == 1) == ok
