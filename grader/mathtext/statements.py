@@ -21,6 +21,8 @@ _SEPARATOR = re.compile(r"\\qquad(?![A-Za-z])|\\quad(?![A-Za-z])|\\\\|;|,"
                         r"|\\(?:text|mathrm|textrm)\s*\{\s*(?:and|,|so|hence|thus|therefore|which gives)\s*\}")
 # "\Rightarrow x = 1" at the start of a line: the implication leads from the line before
 _LEADING_CONNECTIVE = re.compile(r"^(?:\\(?:Rightarrow|implies|Longrightarrow|therefore)(?![A-Za-z])|⇒|⟹|∴)\s*")
+# "… < 0 \Rightarrow" and the words "maximum" after the math: the implication leads out of the formula
+_TRAILING_CONNECTIVE = re.compile(r"\s*+(?:\\(?:Rightarrow|implies|Longrightarrow|therefore)|⇒|⟹|∴)\s*+$")
 _ESCAPE = re.compile(r"\\([A-Za-z]+|.)", re.DOTALL)
 _RELATION = re.compile("|".join(sorted((re.escape(r) + ("(?![A-Za-z])" if r[0] == "\\" else "")
                                         for r in RELATIONS), key=len, reverse=True)))
@@ -83,4 +85,4 @@ def split_statements(latex: str) -> list[str]:
             has_relation = has_relation or rel
         pending = ""
     out[-1] += pending
-    return [_LEADING_CONNECTIVE.sub("", piece.strip()) for piece in out]
+    return [_TRAILING_CONNECTIVE.sub("", _LEADING_CONNECTIVE.sub("", piece.strip())) for piece in out]

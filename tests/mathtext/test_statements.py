@@ -20,6 +20,7 @@ from grader.mathtext.statements import split_statements
     (r"a = b \therefore c = d", ["a = b", "c = d"]),
     (r"a = b \text{ so } c = d", ["a = b", "c = d"]),
     (r"\Rightarrow x = 1", ["x = 1"]),   # the implication leads from the line before
+    (r"\ell'' = -\frac{S}{\lambda^2} < 0 \Rightarrow", [r"\ell'' = -\frac{S}{\lambda^2} < 0"]),  # ... or to words after
 ])
 def test_split_statements(latex, pieces):
     assert split_statements(latex) == pieces
