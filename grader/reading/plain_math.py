@@ -98,8 +98,9 @@ def _as_latex(formula: str) -> str:
     text = _LEIBNIZ.sub(_leibniz, formula)
     text = _ACCENT.sub(lambda m: f"\\{m.group(2)}{{{m.group(1)}}}", text)
     text = _NAMES.sub(named, text)
-    # \sqrt(2) -> \sqrt{2}: the reader's root takes its argument in braces
-    return re.sub(r"\\sqrt\s*\(([^()]*)\)", r"\\sqrt{\1}", text)
+    # \sqrt(2) -> \sqrt{2}, x^(theta-1) -> x^{theta-1}: LaTeX takes these arguments in braces
+    text = re.sub(r"\\sqrt\s*\(([^()]*)\)", r"\\sqrt{\1}", text)
+    return re.sub(r"\^\s*\(([^()]*)\)", r"^{\1}", text)
 
 
 def plain_formulas(lines: Sequence[Line]) -> list[MathFragment]:

@@ -38,7 +38,7 @@ KNOWN_MISSES: dict[str, str] = {
     "s04_ocr_damaged_strong": _BY_HAND + "31 vs 47-49: OCR damage inside formulas (q2 1/6, q3 3/7)",
     "s05_ocr_damaged_mixed": _BY_HAND + "19 vs 35-37: as s04 (theta read as O, 1 as l)",
     "s08_repeats_questions": "2 vs 0: paraphrased question sentences and restated data earn q3(b) 1 and a q5 cell 1",
-    "s11_plain_text_no_latex": _BY_HAND + "45 vs 49: q2 5/6, q3 5/6 in plain text",
+    "s11_plain_text_no_latex": _BY_HAND + "46 vs 49: q2 5/6 (the integral set-up in words)",
     "s12_carried_forward_slips": _BY_HAND + "40 vs 44-46: q5 5 vs 7-8 (no cf about a wrong mean)",
     "s13_bare_answers_only": _BY_HAND + "33 vs 34-35: q6 4/6",
 }

@@ -30,6 +30,7 @@ def _latex(text: str) -> list[str]:
     ("Setting it to 0: (sum x_i)/lambda = n", [r"(\sum x_i)/\lambda = n"]),
     # a bare formula (an answer with no relation), but not a bare list or words
     ("θ/(θ+1)", ["θ/(θ+1)"]),
+    ("L(lambda) = exp(-n lambda) lambda^(sum x_i) / prod x_i!", [r"L(\lambda) = \exp(-n \lambda) \lambda^{\sum x_i} / \prod x_i!"]),
     ("= theta/((theta+1)^2 (theta+2))", [r"= \theta/((\theta+1)^2 (\theta+2))"]),  # a chain continued
     ("the sum is = 3", []),  # words before a lone relation: no formula
     ("x̄/(1 - x̄)", ["x̄/(1 - x̄)"]),
