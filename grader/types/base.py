@@ -34,10 +34,11 @@ from __future__ import annotations
 import importlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import Any, ClassVar, Hashable, Literal, Mapping, Union
+from typing import Any, Callable, ClassVar, Hashable, Literal, Mapping, Union
 
 from pydantic import BaseModel, ConfigDict
 
+from grader.errors import MathParseError
 from grader.flags import Note
 from grader.model import Evidence, Outcome, Segment
 
@@ -79,6 +80,20 @@ def unknown_reference(key: str, refs: Mapping[str, Any]) -> str:
     hint = f"; did you mean {close[0]!r}?" if close else ""
     return (f"reference {key!r} is not produced by this question (its solver, given: and compute:){hint} "
             f"(known: {', '.join(sorted(refs))})")
+
+
+def formula_reference_problems(reference: str | None, refs: Mapping[str, Any], as_formula: Callable[[], Any]) -> list[str]:
+    """An author's problems with an item's formula reference: one the question does not have, or
+    one ``as_formula`` (the type's conversion) cannot turn into a formula."""
+    if reference is None:
+        return []
+    if reference not in refs:
+        return [unknown_reference(reference, refs)]
+    try:
+        as_formula()
+    except (TypeError, MathParseError) as exc:
+        return [f"reference {reference!r}: {exc}"]
+    return []
 
 
 @dataclass(frozen=True)

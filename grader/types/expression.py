@@ -28,7 +28,8 @@ not only the last one ("the set-up E[X] = ∫ x f(x) dx appears in the working")
 
 from __future__ import annotations
 
-from typing import Any, Literal, Mapping
+from dataclasses import dataclass
+from typing import Any, Hashable, Literal, Mapping
 
 import sympy
 from pydantic import Field, model_validator
@@ -41,10 +42,10 @@ from grader.mathtext.latex import Statement, read_math, settle
 from grader.mathtext.repairs import apply_repairs
 from grader.mathtext.statements import split_statements
 from grader.mathtext.writer import to_latex
-from grader.model import Evidence, Outcome
+from grader.model import Evidence, Outcome, Segment
 from grader.reading.plain_math import formula_fragments
 from grader.types.base import (
-    CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register, unknown_reference,
+    CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, formula_reference_problems, register,
 )
 
 
@@ -103,6 +104,16 @@ def reference_expr(params: ExpressionParams, refs: Mapping[str, Any]) -> sympy.E
     if isinstance(value, sympy.Basic):
         return value
     raise TypeError(f"reference {params.reference!r} is neither a formula nor LaTeX")
+
+
+@dataclass(frozen=True)
+class _Read:
+    """One statement of the answer as read: the statement, or why it could not be read."""
+
+    evidence: Evidence
+    statement: Statement | None
+    problem: str = ""
+    repairs: tuple[str, ...] = ()
 
 
 def _answer_sides(statement: Statement) -> list[sympy.Expr]:
@@ -193,32 +204,38 @@ class ExpressionType(QuestionType):
     Params = ExpressionParams
 
     def check_params(self, params: ExpressionParams, refs: Mapping[str, Any]) -> list[str]:
-        if params.reference is None:
-            return []
-        if params.reference not in refs:
-            return [unknown_reference(params.reference, refs)]
-        try:
-            reference_expr(params, refs)
-        except (TypeError, MathParseError) as exc:
-            return [f"reference {params.reference!r}: {exc}"]
-        return []
+        return formula_reference_problems(params.reference, refs, lambda: reference_expr(params, refs))
 
-    def parse(self, ctx: QuestionContext, params: ExpressionParams) -> Parsed | Invalid | None:
-        lhs = read_math(params.lhs).expr if params.lhs else None
-        found: list[tuple[Evidence, sympy.Expr, tuple[str, ...]]] = []
-        unreadable: list[tuple[Evidence, str]] = []
-        for fragment in formula_fragments(ctx.segment.lines):
+    # The answer's statements are read once per segment and shared by the question's expression
+    # items (several items of one question differ only in lhs, find and the reference).
+    def reading_key(self, params: ExpressionParams) -> Hashable:
+        return ("statements", params.parse_seconds, params.repair)
+
+    def read(self, segment: Segment, params: ExpressionParams) -> tuple[_Read, ...]:
+        statements: list[_Read] = []
+        for fragment in formula_fragments(segment.lines):
             evidence = Evidence(fragment.line, fragment.latex)
             for piece in split_statements(fragment.latex):  # "A = B \Rightarrow C = D": two statements
                 try:
                     statement = run_limited(read_math, piece, seconds=params.parse_seconds)
                 except MathParseError as exc:
-                    unreadable.append((evidence, str(exc)))
+                    statements.append(_Read(evidence, None, str(exc)))
                     continue
                 names: list[str] = []
                 if params.repair:
                     statement, names = apply_repairs(statement)
-                found.extend((evidence, side, tuple(names)) for side in _candidates(statement, lhs, params.find))
+                statements.append(_Read(evidence, statement, "", tuple(names)))
+        return tuple(statements)
+
+    def parse(self, ctx: QuestionContext, params: ExpressionParams) -> Parsed | Invalid | None:
+        lhs = read_math(params.lhs).expr if params.lhs else None
+        found: list[tuple[Evidence, sympy.Expr, tuple[str, ...]]] = []
+        unreadable: list[tuple[Evidence, str]] = []
+        for read in ctx.reading:
+            if read.statement is None:
+                unreadable.append((read.evidence, read.problem))
+                continue
+            found.extend((read.evidence, side, read.repairs) for side in _candidates(read.statement, lhs, params.find))
         if found:
             return Parsed(found, tuple(e for e, _, _ in found))
         if unreadable:

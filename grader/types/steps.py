@@ -42,7 +42,7 @@ from grader.mathtext.latex import read_math, settle
 from grader.mathtext.writer import to_latex
 from grader.model import Evidence, Outcome, Segment
 from grader.types.base import (
-    CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register, unknown_reference,
+    CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, formula_reference_problems, register,
 )
 from grader.types.steps_chain import Derivation, Fact, Judge, Step, judge_text, label_of, to_text
 
@@ -140,15 +140,7 @@ class StepsType(QuestionType):
     Params = StepsParams
 
     def check_params(self, params: StepsParams, refs: Mapping[str, Any]) -> list[str]:
-        if params.reference is None:
-            return []
-        if params.reference not in refs:
-            return [unknown_reference(params.reference, refs)]
-        try:
-            reference_expr(params, refs)
-        except (TypeError, MathParseError) as exc:
-            return [f"reference {params.reference!r}: {exc}"]
-        return []
+        return formula_reference_problems(params.reference, refs, lambda: reference_expr(params, refs))
 
     # --- reading, shared by the final and chain items of a question ----------------------
     def reading_key(self, params: StepsParams):
