@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Any, Hashable
 
 from grader.errors import BudgetExceeded
@@ -25,6 +26,7 @@ from grader.feedback import render_feedback
 from grader.flags import CATALOGUE, Note, note
 from grader.limits import run_limited
 from grader.model import ItemResult, Outcome, QuestionResult, Segment
+from grader.numbers import decimal_text
 from grader.reading.parts import split_parts
 from grader.rubric.loader import Item, Question, recompute_references
 from grader.types.base import Comparison, FlagLike, Invalid, QuestionContext
@@ -144,9 +146,6 @@ def _source(question: Question, source: str, value: Any) -> str:
 
 
 def _shown(value: Any) -> str:
-    from grader.numbers import decimal_text
-    from fractions import Fraction
-
     if isinstance(value, Fraction):
         return str(value.numerator) if value.denominator == 1 else decimal_text(value, 4).rstrip("0").rstrip(".")
     return str(value)

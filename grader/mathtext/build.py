@@ -15,7 +15,7 @@ from lark import Token, Transformer
 from sympy.core.symbol import Str
 
 from grader.errors import MathParseError
-from grader.mathtext.atoms import MAX_FACTORIAL, Binomial, Event, Factorial, Outer, Partial, Sigmoid, Transposed
+from grader.mathtext.atoms import MAX_FACTORIAL, Binomial, Event, Factorial, Outer, Sigmoid, Transposed
 from grader.mathtext.calculus import DerivOp, apply_operators, infer_index, leibniz, partial_leibniz
 from grader.mathtext.checks import RELATIONS
 from grader.mathtext.trees import Statement, settle

@@ -16,16 +16,16 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from grader.mathtext.checks import GREEK_NAMES
 from grader.model import Line
 from grader.reading.markdown import MathFragment, math_fragments
 
-_GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon "
-          "phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega").split()
+_GREEK = list(GREEK_NAMES)  # the reader's names of Greek letters (and ell)
 _FUNCTIONS = ("sqrt", "log", "ln", "exp", "sin", "cos", "tan", "sum", "prod", "binom")
 # Words that are math, not prose: they may start or sit inside a formula.
 _MATH_WORDS = frozenset(_GREEK) | frozenset(_FUNCTIONS) | {"xbar", "var", "Var", "cov", "Cov", "max", "min", "inf", "infty",
                                                             "hat", "bar"}
-_RELATION = re.compile(r"=|≈|≤|≥|<|>|\\(?:le|ge|leq|geq|approx|neq)\b")
+_RELATION = re.compile(r"=|≈|≤|≥|<|>")  # a plain line has no backslash: LaTeX relations are markdown's
 # Math delimiters, or LaTeX itself: a line of a $$ … $$ block spread over lines is markdown's.
 _DELIMITED = re.compile(r"\$|\\|&")
 # Where a clause ends: ";", or a comma / linking word followed by a prose word.
