@@ -5,7 +5,7 @@ an ``Event`` (X = k) —
 gets a value in [0.5, 2) drawn from an RNG seeded by (seed, point, the atom's ``srepr``),
 so two formulas evaluated at the same point see the same values for the same atoms.
 ``e`` and ``pi`` are the constants. The model is scalar: ``x^T`` is ``x`` and
-``a ⊗ b`` is ``a b`` (as in the BPTT solver). A function the reader does not know
+``a ⊗ b`` is ``a b`` (a scalar model of the shapes). A function the reader does not know
 (``softmax(z)``) is a fixed smooth function of its arguments seeded by its name.
 ``n!`` and ``\\binom{n}{k}`` are the gamma function's (so they have values between whole
 numbers). Whatever cannot be given a finite value raises ``Undecided``.

@@ -1,10 +1,9 @@
 """Formula repairs that domain packs provide, applied by generic types on request.
 
-The reader knows no exam's vocabulary, so an OCR repair that does (the deep-learning
-pack's BPTT-chain repair: ``kappa-as-k``, ``subscript-E34-as-E3``,
-``product-from-frac-1-over-J``) is registered by its pack when the pack is imported::
+The reader knows no exam's vocabulary, so an OCR repair that does (one that knows the
+names a field's formulas use) is registered by its domain pack when the pack is imported::
 
-    register_repair("bptt-chain", repair)   # repair(statement) -> (statement, names)
+    register_repair("my-field", repair)   # repair(statement) -> (statement, names)
 
 ``apply_repairs(statement)`` loads the installed packs (``grader.packs``) and applies
 every registered repair in registration order, returning the repaired statement and
