@@ -64,6 +64,8 @@ How the trees look (what ``grader.domains.deep_learning.rnn`` / ``grader.domains
 
 from __future__ import annotations
 
+import re
+
 from functools import lru_cache
 from importlib import resources
 
@@ -82,6 +84,24 @@ from grader.mathtext.glyphs import BIG, as_commands
 from grader.mathtext.trees import Statement, settle, unroll  # noqa: F401 - re-exported
 
 __all__ = ["Statement", "read_math", "settle", "unroll", "MAX_CHARS", "RELATIONS"]
+
+
+# TeX takes a one-character argument without braces: \frac12 is \frac{1}{2}, \sqrt2 is \sqrt{2}.
+# Students write the shorthand; the grammar reads braced arguments only.
+_FRAC_SHORT = re.compile(r"\\([dt]?frac)(?![A-Za-z])\s*([0-9A-Za-z])\s*([0-9A-Za-z])")
+_FRAC_HALF_SHORT = re.compile(r"\\([dt]?frac)(?![A-Za-z])\s*([0-9A-Za-z])\s*(?=\{)")
+_FRAC_SECOND_SHORT = re.compile(r"\\([dt]?frac)(?![A-Za-z])\s*(\{[^{}]*\})\s*([0-9A-Za-z])")
+_SQRT_SHORT = re.compile(r"\\sqrt(?![A-Za-z])\s*([0-9])")
+
+
+def _braced_shorthand(text: str) -> str:
+    """``\\frac12`` → ``\\frac{1}{2}``, ``\\frac1{n}`` and ``\\frac{1}n`` → ``\\frac{1}{n}``, ``\\sqrt2`` → ``\\sqrt{2}``."""
+    if "frac" not in text and "\\sqrt" not in text:
+        return text
+    text = _FRAC_SHORT.sub(r"\\\1{\2}{\3}", text)
+    text = _FRAC_HALF_SHORT.sub(r"\\\1{\2}", text)
+    text = _FRAC_SECOND_SHORT.sub(r"\\\1\2{\3}", text)
+    return _SQRT_SHORT.sub(r"\\sqrt{\1}", text)
 
 
 def _strip(src: str) -> str:
@@ -139,7 +159,7 @@ def read_math(src: str) -> Statement:
     input; any other exception is a bug of ours (reported as a grader fault)."""
     if not isinstance(src, str):
         raise MathParseError("formula is not text")
-    text = _strip(src)
+    text = _braced_shorthand(_strip(src))
     check_length(text)  # as written: spelling θ as \\theta does not make a formula too long
     source, text = text, expand_evaluation_bars(text)
     if not any(char in text for char in BIG):

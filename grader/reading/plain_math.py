@@ -28,13 +28,14 @@ _MATH_WORDS = frozenset(_GREEK) | frozenset(_FUNCTIONS) | {"xbar", "var", "Var",
 _RELATION = re.compile(r"=|≈|≤|≥|<|>")  # a plain line has no backslash: LaTeX relations are markdown's
 # Math delimiters, or LaTeX itself: a line of a $$ … $$ block spread over lines is markdown's.
 _DELIMITED = re.compile(r"\$|\\|&")
-# Where a clause ends: ";", or a comma / linking word followed by a prose word.
-_CLAUSE = re.compile(r";\s*|:\s+|,\s+(?=[A-Za-z]{2,}\b)|(?:^|\s+)(?:so|hence|thus|therefore|which|where|since|because|and then)\s+",
+# Where a clause ends: ";", an implication arrow "=>", or a comma / linking word followed by a prose word.
+_CLAUSE = re.compile(r";\s*|:\s+|\s*=+>\s*|,\s+(?=[A-Za-z]{2,}\b)|(?:^|\s+)(?:so|hence|thus|therefore|which|where|since|because|and then)\s+",
                      re.IGNORECASE)
 # "lambda-hat", "x-bar": a hat or a bar written as a word
 _ACCENT = re.compile(r"(?<![A-Za-z\\])([A-Za-z]|" + "|".join(_GREEK) + r")[-_ ]?(hat|bar)\b")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 _NAMES = re.compile(r"(?<![\\A-Za-z])(" + "|".join(sorted(_GREEK + list(_FUNCTIONS), key=len, reverse=True)) + r")(?![A-Za-z])")
+_INDEXED = re.compile(r"(?<![A-Za-z0-9.])(\\(?:" + "|".join(_GREEK) + r")|[A-Za-z])(\d{1,2})(?![\d.])")
 _MAX_CHARS = 400  # a plain line longer than this is prose, not a formula
 _LABEL = re.compile(r"^\s*(?:\(\s*[a-h]\s*\)|\(\s*[ivx]{1,4}\s*\)|[a-h]\))\s*")  # a part label left on the line
 _LEIBNIZ = re.compile(r"\bd(\^?2?)([A-Za-z]+)\s*/\s*d([A-Za-z]+)(\^?2?)\b")  # dl/dlambda, d^2l/dlambda^2
@@ -98,6 +99,8 @@ def _as_latex(formula: str) -> str:
     text = _LEIBNIZ.sub(_leibniz, formula)
     text = _ACCENT.sub(lambda m: f"\\{m.group(2)}{{{m.group(1)}}}", text)
     text = _NAMES.sub(named, text)
+    # "pi1", "x2": in plain text a name's index is written straight after it
+    text = _INDEXED.sub(r"\1_{\2}", text)
     # \sqrt(2) -> \sqrt{2}, x^(theta-1) -> x^{theta-1}: LaTeX takes these arguments in braces
     text = re.sub(r"\\sqrt\s*\(([^()]*)\)", r"\\sqrt{\1}", text)
     return re.sub(r"\^\s*\(([^()]*)\)", r"^{\1}", text)

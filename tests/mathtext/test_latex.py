@@ -137,6 +137,14 @@ READS = [
     (r"\text{loss}", sympy.Symbol("loss")),
     (r"\mathbf{W} x", W * x),
     (r"\left| x \right|", sympy.Abs(x)),
+    # TeX's one-character arguments without braces
+    (r"\frac12 x", x / 2),
+    (r"\tfrac12 + \dfrac14", sympy.Rational(3, 4)),
+    (r"\frac1{y}", 1 / y),
+    (r"\frac{x}2", x / 2),
+    (r"\frac x y", x / y),
+    (r"\sqrt2 x", sympy.sqrt(2) * x),
+    (r"\frac{12}{5}", sympy.Rational(12, 5)),
 ]
 
 

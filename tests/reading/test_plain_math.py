@@ -22,6 +22,9 @@ def _latex(text: str) -> list[str]:
     ("so lambda-hat = x-bar = 2", [r"\hat{\lambda} = \bar{x} = 2"]),
     ("Var(X) = theta/((theta+1)^2 (theta+2)); simplest form", [r"Var(X) = \theta/((\theta+1)^2 (\theta+2))"]),
     ("x^2 + 1 = 0, hence no real root", ["x^2 + 1 = 0"]),
+    # "=>" joins two statements; an index written straight after a name is a subscript
+    ("pi1 = pi1/2 + pi2/4  => pi2 = 2 pi1", [r"\pi_{1} = \pi_{1}/2 + \pi_{2}/4", r"\pi_{2} = 2 \pi_{1}"]),
+    ("x1 + x2 = 3", ["x_{1} + x_{2} = 3"]),
     # words inside a chain are left out; the sides around them are kept
     ("E[X] = integral from 0 to 1 of x * theta * x^(theta-1) dx = theta/(theta+1)", [r"E[X] = \theta/(\theta+1)"]),
     ("(b) E[X^2] = theta * integral of x^(theta+1) dx = theta/(theta+2)", [r"E[X^2] = \theta/(\theta+2)"]),
