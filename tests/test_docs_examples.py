@@ -45,7 +45,7 @@ from grader.types import get_type
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "docs" / name for name in (
     "authoring.md", "types/numeric.md", "types/concepts.md", "types/matrix.md", "types/expression.md",
-    "types/deep-learning.md", "variants.md", "types/grid.md",
+    "types/deep-learning.md", "variants.md", "types/grid.md", "types/working.md",
 )]
 
 _MARK = re.compile(r"^<!--\s*(example|answer|result|validate|schema|check):\s*(.*?)\s*-->\s*$")

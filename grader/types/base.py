@@ -173,7 +173,7 @@ class QuestionType(ABC):
 
 # The generic question types; a field's own types come from domain packs (grader.packs).
 # Imported on first use so start-up stays quick; a module that fails to import is an error.
-_TYPE_MODULES = ("numeric", "concepts", "matrix", "expression", "choice", "grid", "steps", "by_hand")
+_TYPE_MODULES = ("numeric", "concepts", "matrix", "expression", "choice", "grid", "steps", "working", "by_hand")
 _TYPES: dict[str, QuestionType] = {}
 _ALIASES: dict[str, str] = {}
 
