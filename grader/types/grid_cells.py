@@ -147,7 +147,7 @@ class Builder:
         key = ("label", row) if row is not None else ("pos", position if position is not None else 0)
         entry = self.rows.get(key)
         if entry is None:
-            entry = self.rows[key] = {"label": label, "cells": {}}
+            entry = self.rows[key] = {"label": label, "cells": {}, "by_position": set()}
             self.order.append(key)
         if column in entry["cells"] and not entry["cells"][column].empty:
             if row is not None and self.layout != "lines" and label:
@@ -158,6 +158,7 @@ class Builder:
         entry["cells"][column] = cell
         self.repairs.extend(cell.repairs)
         if by_position:
+            entry["by_position"].add(column)
             self.positional_columns += 1
         else:
             self.labelled_columns += 1

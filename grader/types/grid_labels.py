@@ -63,7 +63,18 @@ _MINUS = str.maketrans({"−": "-", "–": "-", "—": "-", "‐": "-", "‑": "
 _BAR = re.compile(r"\\(?:bar|overline)\s*+\{([^{}]*+)\}")
 
 
+# TeX's unbraced argument: "\\bar x" is "\\bar{x}" (the mean x̄, not the word "barx").
+_UNBRACED_ACCENT = re.compile(r"\\(bar|overline|hat|tilde|vec|dot)\s*+(?=[A-Za-z\\])(\\[A-Za-z]+|[A-Za-z])")
+_SCRIPT_DIGITS = str.maketrans({**{sup: f"^{d}" for d, sup in enumerate("⁰¹²³⁴⁵⁶⁷⁸⁹")},
+                                **{sub: f"_{d}" for d, sub in enumerate("₀₁₂₃₄₅₆₇₈₉")}})
+
+
+def _braced(text: str) -> str:
+    return _UNBRACED_ACCENT.sub(r"\\\1{\2}", text) if "\\" in text else text
+
+
 def _plain(text: str) -> str:
+    text = _braced(text).translate(_SCRIPT_DIGITS)
     text = _SYMBOL_COMMAND.sub(lambda m: _SYMBOL_COMMANDS[m.group(1)], text)
     for _ in range(3):
         text = _LATEX_WRAP.sub(r"\1", text)
@@ -78,7 +89,7 @@ def compact(text: str) -> str:
 def fine(text: str) -> str:
     """``compact`` keeping signs and operators: ``P(D|+)`` → ``pd|+``, ``P(D | −)`` → ``pd|-``.
     Used only between labels whose ``compact`` forms are the same."""
-    text = _BAR.sub(r"\1'", text.replace("\u0304", "'"))
+    text = _BAR.sub(r"\1'", _braced(text).replace("\u0304", "'"))
     return "".join(ch for ch in _plain(text).translate(_MINUS) if ch.isalnum() or ch in _SIGNIFICANT)
 
 

@@ -331,6 +331,8 @@ def read_grid(lines: Iterable[Line], vocab: Vocab) -> GridReading | None:
             if key[0] != "label":
                 continue  # rows known only by position belong to their own reading
             for column, cell in entry["cells"].items():
+                if column in entry["by_position"]:
+                    continue  # so are values taken in the rubric's column order ("Group A: 2, 4, 6" is data)
                 target = best.rows.get(key)
                 if target is None or column not in target["cells"] or target["cells"][column].empty:
                     best.add(key[1], None, entry["label"], column, cell)

@@ -117,6 +117,9 @@ def test_a_table_of_numbers_alone_the_size_of_the_grid_is_still_read_by_position
     ("P(D|+)", "P(D|-)", False), ("P(D|+)", "P(D | +)", True), ("P(D|−)", "P(D|-)", True),
     ("P(D \\mid +)", "P(D|+)", True), ("A", "A'", False), ("\\bar{A}", "A'", True), ("A ∩ B", "A ∪ B", False),
     ("A \\cap B", "A∩B", True), ("F_1", "F 1", True), ("π", "\\pi", True),
+    # TeX's unbraced argument and script digits: one label however written
+    ("\\bar x", "\\bar{x}", True), ("\\bar x", "x̄", True), ("\\bar x", "x", False), ("s²", "s^2", True),
+    ("\\hat\\lambda", "\\hat{\\lambda}", True),
 ])
 def test_signs_are_kept_where_they_are_all_that_differs(a, b, same):
     assert compact(a) == compact(b) or not same
