@@ -33,9 +33,43 @@ _SAME_LENGTH = str.maketrans({
 
 # OCR reads digits as look-alike letters inside a decimal: "O.116", "l.732", "2.S82". A token
 # shaped like a decimal with at most one such letter and at least two real digits is read as the
-# number it stands for (flagged by the types that use it); anything more is left as text.
+# number it stands for (flagged by the types that use it), and so is a decimal below 2 whose zeros
+# and ones all came out as O and l ("O.Ol8", see _zeros_and_ones); anything more is left as text.
 _OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "S": "5", "B": "8"})
 _OCR_DECIMAL = re.compile(r"(?<![\w\\.])[0-9OoIlSB]{1,4}+\.[0-9OoIlSB]{1,8}+(?![\w.])")
+
+
+_ZERO_ONE_LETTERS = frozenset("OoIl")
+_ARITHMETIC_NEIGHBOUR = re.compile(r"[=+\-*/x×·<>]")
+
+
+def _zeros_and_ones(plain: str, m: re.Match[str], digits: int) -> bool:
+    """A decimal below 2 whose 0s and 1s all came out as O and l ("O.Ol8", "O.ll6", "l.O5"): only
+    those two look-alikes, and two of them with a real digit, or arithmetic beside it ("O.l x O.98",
+    "= O.9"); a lone "l.5" stays text."""
+    token = m.group()
+    whole = token.split(".")[0]
+    if not any(ch.isalpha() for ch in token):
+        return False  # nothing to repair
+    if any(ch.isalpha() and ch not in _ZERO_ONE_LETTERS for ch in token) or len(whole) != 1 or whole not in "0O1lI":
+        return False
+    if digits and sum(ch.isalpha() for ch in token) >= 2:
+        return True
+    before, after = plain[:m.start()].rstrip()[-1:], plain[m.end():].lstrip()[:1]
+    return bool(_ARITHMETIC_NEIGHBOUR.fullmatch(before or " ") or _ARITHMETIC_NEIGHBOUR.fullmatch(after or " "))
+
+
+# "l/8", "3/lO": a fraction with a real digit whose other digits came out as O, l or I.
+_OCR_FRACTION = re.compile(r"(?<![\w\\./])[0-9OoIl]{1,3}+/[0-9OoIl]{1,3}+(?![\w./])")
+
+
+def _ocr_candidates(plain: str) -> list[re.Match[str]]:
+    found = list(_OCR_DECIMAL.finditer(plain))
+    if "/" in plain:
+        found += [m for m in _OCR_FRACTION.finditer(plain)
+                  if any(ch.isdigit() for ch in m.group()) and any(ch.isalpha() for ch in m.group())]
+        found.sort(key=lambda m: m.start())
+    return found
 
 
 def _ocr_digits(plain: str) -> tuple[str, list[tuple[int, int]]]:
@@ -44,10 +78,11 @@ def _ocr_digits(plain: str) -> tuple[str, list[tuple[int, int]]]:
     changed: list[tuple[int, int]] = []
     pieces: list[str] = []
     last = 0
-    for m in _OCR_DECIMAL.finditer(plain):
+    for m in _ocr_candidates(plain):
         token = m.group()
         letters = sum(ch.isalpha() for ch in token)
-        if letters != 1 or sum(ch.isdigit() for ch in token) < 2:
+        digits = sum(ch.isdigit() for ch in token)
+        if "/" not in token and not (letters == 1 and digits >= 2) and not _zeros_and_ones(plain, m, digits):
             continue
         pieces.append(plain[last:m.start()] + token.translate(_OCR_DIGITS))
         last = m.end()
@@ -179,6 +214,22 @@ def _read(m: re.Match[str]) -> tuple[Fraction, int | None, bool, int] | None:
             return None
         return num[0] / den[0], None, False, 0
     return _read_plain(m)
+
+
+_LIST_SEPARATOR = re.compile(r"\s*[,;]\s*")
+LISTING = 3  # numbers in a row, separated by commas, that are data ("the sample is 2, 0, 3, 1, 4")
+
+
+def number_lists(text: str, numbers: list[Number] | None = None) -> list[tuple[Number, ...]]:
+    """The runs of at least LISTING numbers written as a comma-separated list, left to right."""
+    numbers = find_numbers(text) if numbers is None else numbers
+    runs: list[list[Number]] = []
+    for number in numbers:
+        if runs and _LIST_SEPARATOR.fullmatch(text[runs[-1][-1].end:number.start]):
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return [tuple(run) for run in runs if len(run) >= LISTING]
 
 
 def find_numbers(text: str) -> list[Number]:

@@ -218,6 +218,9 @@ def test_signs_in_a_long_line_are_still_told_from_subtractions():
     ("O.116", ["0.116"]), ("l.732", ["1.732"]), ("2.S82", ["2.582"]), ("P = O.25", ["0.25"]),
     # more than one letter, too few digits, or inside a word: text, never a number
     ("S.OO", []), ("l.5", []), ("x.5O", []), ("I.e. a", []), (r"\lO.5", []), ("abO.116", []),
+    # a decimal below 2 whose zeros and ones all came out as O and l: two of them and a digit, or arithmetic beside it
+    ("O.Ol8", ["0.018"]), ("O.ll6", ["0.116"]), ("O.9 x O.O2", ["0.9", "0.02"]), ("= O.l", ["0.1"]),
+    ("O.l and", []), ("I.O", []), ("Mr. O.l said", [])
 ])
 def test_ocr_look_alike_letters_in_a_decimal(text, values):
     from grader.numbers import decimal_text
@@ -231,3 +234,16 @@ def test_ocr_look_alike_letters_in_a_decimal(text, values):
 def test_ocr_reading_keeps_positions_and_never_raises(text):
     for number in find_numbers(text):
         assert text[number.start:number.end] == number.text
+
+
+@pytest.mark.parametrize("text, values", [
+    ("(P^2)_13 = l/8", [F(1, 8)]), ("3/lO", [F(3, 10)]),
+    ("I/O ports", []), ("l/l", []), ("a/b", []),   # no real digit: words, not numbers
+])
+def test_ocr_look_alike_letters_in_a_fraction(text, values):
+    found = [n for n in find_numbers(text) if n.ocr_repaired]
+    assert [n.value for n in found] == values
+
+
+def test_a_clean_decimal_beside_arithmetic_is_not_a_repair():
+    assert [n.ocr_repaired for n in find_numbers("= 0.116 + 1.5")] == [False, False]

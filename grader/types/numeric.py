@@ -23,7 +23,7 @@ from grader.flags import note
 from grader.model import Evidence, Line, Outcome
 from grader.numbers import (
     Number, Tolerance, as_fraction, close_enough, decimal_places_for, decimal_text, find_numbers, just_outside,
-    parse_number,
+    number_lists, parse_number,
 )
 from grader.types.base import (
     CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, register, unknown_reference,
@@ -169,16 +169,25 @@ def _significant_of(value: Fraction) -> float:
     return float("inf")
 
 
+def _in_listing(text: str, numbers: list[Number], number: Number) -> bool:
+    """Whether ``number`` is one of a comma-separated list of numbers: data restated, never one result."""
+    return any(number in run for run in number_lists(text, numbers))
+
+
 def final_answer(lines: tuple[Line, ...], cues: list[str]) -> tuple[Number, Line] | None:
-    """The number a student concludes with, and its line; None when there is none."""
+    """The number a student concludes with, and its line; None when there is none. A line whose
+    result is one of a list of numbers ("the sample is 2, 0, 3, 1, 4") restates data: working."""
     best: tuple[int, int, Number, Line] | None = None
     for order, line in enumerate(lines):
         numbers = find_numbers(line.text)
         if not numbers:
             continue
         score = _line_score(line, numbers, cues)
+        result = _result_number(line.text, numbers)
+        if score and _in_listing(line.text, numbers, result):
+            continue
         if score and (best is None or (score, order) >= best[:2]):
-            best = (score, order, _result_number(line.text, numbers), line)
+            best = (score, order, result, line)
     return None if best is None else (best[2], best[3])
 
 

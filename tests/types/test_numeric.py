@@ -44,6 +44,9 @@ def grade(text_or_segment, check, refs=REFS):
     ("Answer: 58/77", "58/77"),
     ("AP = \\frac{58}{77} = 0.7532", "0.7532"),
     ("| 1 | 0.5 |\n| 2 | 0.753 |\nso the AP is 0.7", "0.7"),  # table rows are working
+    # data restated as a list is not a result: the conclusion before it is
+    ("so the AP is 0.75\nThe precisions are 1, 0.5, 0.67, 0.75.", "0.75"),
+    ("AP = 0.7\nranks 1, 3; AP = 0.75", "0.75"),               # two numbers are not a list
 ])
 def test_the_final_answer_not_the_working_is_read(text, found):
     assert grade(text, {"reference": "ap_11pt"}).found == found
@@ -88,7 +91,8 @@ def test_evidence_is_the_line_of_the_answer():
     assert comparison.expected == "58/77 ≈ 0.7532"
 
 
-@pytest.mark.parametrize("text", ["", "I do not know", "AP is the area under the curve"])
+@pytest.mark.parametrize("text", ["", "I do not know", "AP is the area under the curve",
+                                  "The precisions at the ranks are 1, 0.5, 0.67, 0.75."])
 def test_no_number_is_missing(text):
     assert grade(text, {"reference": "ap_11pt"}) is None
 
