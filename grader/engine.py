@@ -28,7 +28,7 @@ from typing import Callable
 from grader.errors import BudgetExceeded, SubmissionError
 from grader.flags import Note, is_transient, note
 from grader.grading import grade_question
-from grader.reading.question_text import statement_lines, without_question_text
+from grader.reading.question_text import Printed, statement_lines, without_question_text
 from grader.limits import run_in_child, run_limited
 from grader.model import Line, QuestionResult, Segment, SubmissionResult
 from grader.reading.document import Document, read_submission, read_text
@@ -77,11 +77,11 @@ def _bounded(seg: Segment) -> Segment:
     return replace(seg, lines=kept, flags=seg.flags + (flag,))
 
 
-def printed_question(question: Question, budget: float) -> tuple[str, ...]:
-    """The lines of the question's rendered ``statement`` (none without one, or when it fails to
+def printed_question(question: Question, budget: float) -> Printed:
+    """What the question's rendered ``statement`` prints (nothing without one, or when it fails to
     render: ``grader validate`` reports that)."""
     if not question.spec.statement:
-        return ()
+        return Printed()
     from grader.feedback import render_feedback
     from grader.model import Outcome
     from grader.model_answers import template_context
@@ -90,7 +90,7 @@ def printed_question(question: Question, budget: float) -> tuple[str, ...]:
         text = run_limited(render_feedback, question.spec.statement, Outcome.CORRECT, template_context(question),
                            seconds=budget)
     except Exception:  # noqa: BLE001 — a failing template only means nothing is recognised as copied
-        return ()
+        return Printed()
     return statement_lines(text)
 
 

@@ -8,17 +8,24 @@ before it is graded — a line made only of such sentences goes, a line that add
 own keeps those — and the question is flagged so a TA sees what was left out. Short
 sentences are kept: "P(D) = 0.02" restates a given value as working, and a copy
 needs enough words to be recognised as one.
+
+The question's data restated goes too: a sentence whose numbers are exactly a list the
+statement prints (three or more, "Group A: 2, 4, 6." for the table row "A | 2, 4, 6"),
+with no relation of its own, is the data, not a result; "the mean of 2, 4, 6 is 4" keeps
+its own number and stays.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from fractions import Fraction
 
 from rapidfuzz import fuzz
 
 from grader.flags import note
 from grader.model import Segment
+from grader.numbers import LISTING, find_numbers, number_lists
 
 MIN_CHARS = 25  # a line shorter than this is never taken for a copy
 SIMILARITY = 85  # rapidfuzz ratio (0-100) of a copied sentence to a sentence of the statement
@@ -38,10 +45,32 @@ def _sentences(text: str) -> list[str]:
     return [part for part in _SENTENCE_END.split(text) if part and part.strip()]
 
 
-def statement_lines(statement: str) -> tuple[str, ...]:
-    """The question's printed sentences, to compare with (long enough to recognise)."""
+@dataclass(frozen=True)
+class Printed:
+    """What the question prints: its sentences (long enough to recognise) and its lists of numbers."""
+
+    sentences: tuple[str, ...] = ()
+    data: frozenset[tuple[Fraction, ...]] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.sentences or self.data)
+
+
+def statement_lines(statement: str) -> Printed:
+    """The question's printed sentences and data lists, to compare with."""
     plain = (_plain(sentence) for sentence in _sentences(statement))
-    return tuple(sentence for sentence in plain if len(sentence) >= MIN_CHARS)
+    data = frozenset(tuple(n.value for n in run) for line in statement.splitlines() for run in number_lists(line))
+    return Printed(tuple(sentence for sentence in plain if len(sentence) >= MIN_CHARS), data)
+
+
+_RELATION = re.compile(r"=|≈|<|>|\\approx|\\le|\\ge")
+
+
+def _restates_data(text: str, data: frozenset[tuple[Fraction, ...]]) -> bool:
+    if not data or _RELATION.search(text):
+        return False
+    numbers = find_numbers(text)
+    return len(numbers) >= LISTING and tuple(n.value for n in numbers) in data
 
 
 MIN_WORDS = 5  # a copy is prose: a formula or a matrix is never taken for one
@@ -53,21 +82,23 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(_COMMAND.sub(" ", text).lower())
 
 
-def _copies(text: str, printed: tuple[str, ...]) -> bool:
+def _copies(text: str, printed: Printed) -> bool:
+    if _restates_data(text, printed.data):
+        return True
     plain = _plain(text)
     if len(plain) < MIN_CHARS or len(_words(text)) < MIN_WORDS:
         return False
-    return any(fuzz.ratio(plain, line) >= SIMILARITY for line in printed)
+    return any(fuzz.ratio(plain, line) >= SIMILARITY for line in printed.sentences)
 
 
-def _own_words(text: str, printed: tuple[str, ...]) -> str:
+def _own_words(text: str, printed: Printed) -> str:
     """What a line says besides the sentences it copies from the question ("" if nothing)."""
     sentences = re.split(r"(?<=[.?!])\s+", text)
     kept = [s for s in sentences if not _copies(s, printed)]
     return " ".join(kept).strip() if len(kept) < len(sentences) else text
 
 
-def without_question_text(segment: Segment, printed: tuple[str, ...]) -> Segment:
+def without_question_text(segment: Segment, printed: Printed) -> Segment:
     """``segment`` without the lines that copy the question (flagged when there were any)."""
     if not printed or not segment.lines:
         return segment

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from grader.model import Segment
-from grader.reading.question_text import statement_lines, without_question_text
+from grader.reading.question_text import Printed, statement_lines, without_question_text
 
 STATEMENT = """A screening test for a disease that affects 2% of the population detects it with probability 0.9.
 It gives a false positive with probability 0.1.
@@ -33,7 +33,7 @@ def test_copied_lines_are_dropped_and_the_rest_kept(answer, kept):
 
 def test_without_a_statement_nothing_is_dropped():
     segment = Segment.from_text("q1", "A screening test for a disease that affects 2% of the population.")
-    assert without_question_text(segment, ()) is segment
+    assert without_question_text(segment, Printed()) is segment
 
 
 def test_an_answer_of_only_the_question_words_keeps_only_lines_too_short_to_recognise():
@@ -60,3 +60,24 @@ def test_a_matrix_like_the_questions_is_no_copy():
     answer = r"$$P^2 = \begin{pmatrix} 3/8 & 1/2 & 1/8 \\ 1/4 & 1/2 & 1/4 \\ 1/8 & 1/2 & 3/8 \end{pmatrix}$$"
     segment = Segment.from_text("q4", answer)
     assert without_question_text(segment, statement_lines(statement)) is segment
+
+
+DATA = """Three groups were measured:
+
+| Group | Observations |
+|-------|--------------|
+| A | 2, 4, 6 |
+| B | 1, 3, 5, 7 |
+
+Find each group's mean."""
+
+
+@pytest.mark.parametrize("answer, kept", [
+    ("Group A: 2, 4, 6. Group B: 1, 3, 5, 7.", []),                     # the data restated
+    ("A: 2, 4, 6 so the mean is 4", ["A: 2, 4, 6 so the mean is 4"]),   # its own number stays
+    ("x̄_A = (2 + 4 + 6)/3 = 4", ["x̄_A = (2 + 4 + 6)/3 = 4"]),          # working with the data stays
+    ("A: 2, 4, 7", ["A: 2, 4, 7"]),                                     # not the question's list
+])
+def test_the_questions_data_restated_is_not_an_answer(answer, kept):
+    segment = without_question_text(Segment.from_text("q1", answer), statement_lines(DATA))
+    assert [line.text for line in segment.lines] == kept
