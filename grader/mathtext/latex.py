@@ -91,6 +91,7 @@ __all__ = ["Statement", "read_math", "settle", "unroll", "MAX_CHARS", "RELATIONS
 _FRAC_SHORT = re.compile(r"\\([dt]?frac)(?![A-Za-z])\s*([0-9A-Za-z])\s*([0-9A-Za-z])")
 _FRAC_HALF_SHORT = re.compile(r"\\([dt]?frac)(?![A-Za-z])\s*([0-9A-Za-z])\s*(?=\{)")
 _FRAC_SECOND_SHORT = re.compile(r"\\([dt]?frac)(?![A-Za-z])\s*(\{[^{}]*\})\s*([0-9A-Za-z])")
+_BIG_LETTER = re.compile(r"\\(Sigma|Pi)(?![A-Za-z])\s*")
 _SQRT_SHORT = re.compile(r"\\sqrt(?![A-Za-z])\s*([0-9])")
 
 
@@ -162,6 +163,10 @@ def read_math(src: str) -> Statement:
     text = _braced_shorthand(_strip(src))
     check_length(text)  # as written: spelling θ as \\theta does not make a formula too long
     source, text = text, expand_evaluation_bars(text)
+    # \Sigma and \Pi are read like Σ and Π: the sum / product sign where that reads, else the letters
+    # (OCR and hurried typing spell the sign as the letter: "(\Sigma x_i) \log\lambda").
+    if "\\Sigma" in text or "\\Pi" in text:
+        text = _BIG_LETTER.sub(lambda m: "Σ" if m.group(1) == "Sigma" else "Π", text)
     if not any(char in text for char in BIG):
         statement = _read(as_commands(text))
     else:

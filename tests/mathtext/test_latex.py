@@ -145,6 +145,10 @@ READS = [
     (r"\frac x y", x / y),
     (r"\sqrt2 x", sympy.sqrt(2) * x),
     (r"\frac{12}{5}", sympy.Rational(12, 5)),
+    # \Sigma and \Pi are the signs where they read as signs (as Σ and Π are), else the letters
+    (r"\Sigma_k H_k", sympy.Sum(H[k], (k, -sympy.oo, sympy.oo))),
+    (r"\Pi_{k=1}^{2} H_k", sympy.Product(H[k], (k, 1, 2))),
+    (r"\Sigma", sympy.Symbol("Sigma")),
 ]
 
 
