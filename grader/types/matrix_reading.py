@@ -73,8 +73,9 @@ _ENV = re.compile(r"\\begin\s*\{(?P<env>[bpvBV]?matrix\*?|smallmatrix|array)\}(?
 _ROW_SPLIT = re.compile(r"\\\\(?:\s*\[[^\]]*\])?")  # "\\" ends a row; "\\[2pt]" too
 _ROW_BREAK = re.compile(r"\\\\")  # _ROW_SPLIT where no "]" follows (its "[…]" cannot match there)
 # LaTeX spacing and rules inside a matrix, and math delimiters: not part of any entry.
-_CELL_NOISE = re.compile(r"\\(?:hline|cline\{[^}]*\}|left|right|,|;|!|quad|qquad)|\$")
-_NOISE_UNCLOSED = re.compile(r"\\(?:hline|left|right|,|;|!|quad|qquad)|\$")  # _CELL_NOISE where no "}" follows
+# "\\ " (a backslash and a space) is a LaTeX space too; "\\\\ " (a row break, then a space) is not.
+_CELL_NOISE = re.compile(r"\\(?:hline|cline\{[^}]*\}|left|right|,|;|!|quad|qquad)|(?<!\\)\\\s|\$")
+_NOISE_UNCLOSED = re.compile(r"\\(?:hline|left|right|,|;|!|quad|qquad)|(?<!\\)\\\s|\$")  # _CELL_NOISE where no "}" follows
 
 
 def _cut_after_last(text: str, closer: str) -> tuple[str, str]:
@@ -263,6 +264,9 @@ _SIZED_PARENS = re.compile(r"\\left\s*(?=\()|\\right\s*(?=\))")
 _TRANSPOSE_MARK = re.compile(r"\s*+(?:\^\s*+(?:\{\s*+(?:T|\\top|\\intercal)\s*+\}|T|\\top|\\intercal)(?![A-Za-z])|ᵀ)")
 # A tuple: the innermost parentheses. A letter, digit or closing bracket just before one makes
 # it a function's arguments (f(1, 2), N(0, 1), P(X = 1)), not a vector.
+# An opening bracket whose numbers run, with commas, to the end of the math or of the line, unclosed.
+_UNCLOSED_TUPLE = re.compile(r"(?<![\w})\]^'.])\(([^()\[\]\n$]*,[^()\[\]\n$]*)(?=\$|\n|\Z)")
+_LATEX_SPACE = re.compile(r"(?<!\\)\\[,;:!\s]")
 _TUPLE = re.compile(r"\(([^()\[\]]*+)\)")
 _CALLED = re.compile(r"[\w})\]^'.]")
 
@@ -318,6 +322,7 @@ def _tuples(text: _Text, blanked: str, found: list[Candidate], problems: list[tu
         if group.start() > 0 and _CALLED.match(source, group.start() - 1):
             continue
         body = group.group(1).strip()
+        body = _LATEX_SPACE.sub(" ", body)  # "\\," and "\\;" are spaces, not separators
         pieces = [p.strip() for p in re.split(r"[,;]", body)] if re.search(r"[,;]", body) else body.split()
         numbers = [bool(p and _cell_numbers(p)) for p in pieces]
         if len(pieces) < 2 or not all(numbers):
@@ -329,6 +334,12 @@ def _tuples(text: _Text, blanked: str, found: list[Candidate], problems: list[tu
         after = _transposed_at(source, group.end())
         _add([pieces], False, text.line_at(group.start()), text.line_at(group.end() - 1), "tuple", found, problems,
              group.start(), after, after > group.end())
+    for group in _UNCLOSED_TUPLE.finditer(source):  # "π = (\\frac14, \\frac12, \\frac14$": OCR lost the ")"
+        pieces = [p.strip() for p in re.split(r"[,;]", _LATEX_SPACE.sub(" ", group.group(1)))]
+        if len(pieces) >= 2 and all(p and _cell_numbers(p) for p in pieces) and len(found) < _MAX_CANDIDATES:
+            line = text.line_at(group.start())
+            _add([pieces], False, line, line, "tuple without its closing bracket", found, problems,
+                 group.start(), group.end())
 
 
 def _row_lines(joined: _Text, found: list[Candidate], problems: list[tuple[int, str]]) -> None:

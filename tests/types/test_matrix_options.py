@@ -63,6 +63,9 @@ VECTOR_FORMS = [
     "π = (1/4, 1/2, 1/4)^T",
     "π = [0.25 0.5 0.25]^{\\top}",
     "The stationary distribution is (1/4, 1/2, 1/4).",
+    "$\\pi = (0.25,\\ 0.5,\\ 0.25)$",             # "\\ " is a LaTeX space
+    "$\\pi = (\\tfrac14,\\, \\tfrac12,\\, \\tfrac14)$",
+    "$\\pi = (\\frac{1}{4}, \\frac{1}{2}, \\frac{1}{4}$",  # OCR lost the closing bracket
 ]
 
 

@@ -225,7 +225,8 @@ def test_the_label_patterns_match_as_before(text):
 
 OLD_ROW_LINE = re.compile(r"^[\[(]?\s*(?P<body>[^\[\]()]*?)\s*[\])]?\s*[,;.]?\s*$")
 OLD_ROW_SPLIT = re.compile(r"\\\\(?:\s*\[[^\]]*\])?")
-OLD_CELL_NOISE = re.compile(r"\\(?:hline|cline\{[^}]*\}|left|right|,|;|!|quad|qquad)|\$")
+# the plain regex the linear _drop_noise must agree with ("\\ " is a LaTeX space, "\\\\ " a row break)
+OLD_CELL_NOISE = re.compile(r"\\(?:hline|cline\{[^}]*\}|left|right|,|;|!|quad|qquad)|(?<!\\)\\\s|\$")
 
 ROW_BODIES = {
     "[1 2 0 3]": "1 2 0 3", "(1, 2).": "1, 2", "1 2 3": "1 2 3", "[ 1, 2, 3 ] ,": "1, 2, 3", "[1 2": "1 2",
