@@ -62,6 +62,10 @@ def contrast_forms(words: Iterable[str]) -> frozenset[str]:
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "er", "s", "e")
 _OCR_FOLD = str.maketrans({"m": "n", "o": "e", "0": "e", "1": "l", "i": "l", "|": "l", "5": "s"})
 
+# Words that make a condition are one word to a phrasing: "assuming H0 is true" is said
+# "if H0 is true", "given H0 is true", "provided H0 holds" (plain English, no course's vocabulary).
+CONDITIONALS = frozenset({"assuming", "assume", "given", "if", "provided", "supposing", "suppose", "when"})
+
 NEGATION_LOOKBACK = 6  # tokens before a phrasing that a negation (in the same clause) reaches
 
 
@@ -177,7 +181,7 @@ def find_phrasing(tokens: Sequence[Token], phrasing: str, threshold: float, word
     weights = [max(len(w), 3) for w, _ in words]
     candidates: list[list[tuple[int, float]]] = []
     for word, acronym in words:
-        alias = {a.lower() for a in aliases.get(word, ())}
+        alias = {a.lower() for a in aliases.get(word, ())} | (CONDITIONALS if word in CONDITIONALS else set())
         found = []
         for index, token in enumerate(tokens):
             score = 100.0 if token.word in alias else similarity(word, acronym, token.text, contrasts)

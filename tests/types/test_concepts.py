@@ -109,6 +109,19 @@ def test_misspelt_phrasings_are_found(body, phrasing):
     assert match is not None and not match.negated
 
 
+@pytest.mark.parametrize("body, phrasing, found", [
+    # the words that make a condition are one word: "assuming" is said "if", "given", "provided", "when"
+    ("computed if H0 is true", "assuming H0 is true", True),
+    ("the probability, given that H0 holds", "assuming H0 holds", True),
+    ("provided the null is true", "given the null is true", True),
+    ("assuming nothing about H0", "assuming H0 is true", False),   # "true" is not there
+    ("H0 is true", "assuming H0 is true", False),                  # the condition word is not there
+])
+def test_condition_words_are_one_word(body, phrasing, found):
+    match = find_phrasing(tokenize(text("q", body).lines), phrasing, 85, 70, None, {})
+    assert (match is not None and not match.negated) is found
+
+
 @pytest.mark.parametrize("body, negated", [
     ("the gradient does not vanish", True),
     ("the gradient doesn't vanish", True),
