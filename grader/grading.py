@@ -192,6 +192,14 @@ def grade_item(item: Item, question: Question, segment: Segment, readings: Readi
     return GradedItem(result, _notes(tuple(comparison.flags), item.id), tuple(comparison.repairs), comparison.value)
 
 
+def _anywhere_in_the_answer(item: Item) -> Item:
+    """An item of an earlier part whose label was not found: the whole answer is read, and its final
+    statement is the last part's, so the item's answer is looked for anywhere (``find: any``)."""
+    if getattr(item.params, "find", None) != "final":
+        return item
+    return replace(item, params=item.params.model_copy(update={"find": "any"}))
+
+
 def grade_question(question: Question, segment: Segment, budget_seconds: float) -> QuestionResult:
     """Every item of the question, in the rubric's order (a later item may carry an earlier one's
     answer forward); an item of a part reads only that part's lines."""
@@ -201,6 +209,8 @@ def grade_question(question: Question, segment: Segment, budget_seconds: float) 
     graded = []
     for item in question.items:
         scoped = split.segment_for(item.spec.part, segment) if split else segment
+        if split and item.spec.part in split.unlabelled and item.spec.part != question.spec.parts[-1]:
+            item = _anywhere_in_the_answer(item)
         done = grade_item(item, question, scoped, readings, budget_seconds, values)
         values[item.id] = done.value
         graded.append(done)

@@ -112,6 +112,20 @@ def test_a_question_answered_without_any_label_is_graded_as_a_whole(tmp_path):
     assert _by_id(question)["a"].score == 1 and "part-unlabelled" in question.flag_codes
 
 
+def test_parts_written_without_labels_find_their_answers_in_order(tmp_path):
+    # the whole answer's conclusion is the last part's; an earlier part's answer is found anywhere in it
+    question = _grade(_rubric(tmp_path), """\
+        1. P(+) = 0.9 x 0.02 + 0.1 x 0.98 = 0.116
+        P(D|+) = 0.018 / 0.116 = 0.155
+        P(D|-) = 0.002 / 0.884 = 0.00226
+        """)
+    items = _by_id(question)
+    assert [items[i].score for i in "abc"] == [1, 1, 1]
+    assert (items["a"].found, items["c"].found) == ("0.116", "0.00226")
+    assert items["b"].found in ("0.155", "0.018 / 0.116")  # the fraction set up is its value too
+    assert "part-unlabelled" in question.flag_codes
+
+
 @pytest.mark.parametrize("change, message", [
     ({"parts": ["a", "b"]}, "item 'c' has part 'c'; the question's parts are a, b"),
     ({"parts": ["a", "b", "b", "c"]}, "parts: a part is listed twice"),

@@ -26,21 +26,13 @@ SHEETS = ROOT / "submissions" / "stats-exam"
 DOMAIN_TYPES = {"ap_table", "construction", "derivation"}  # the deep-learning pack's
 
 # sheet -> what the engine gets wrong there, as measured (filled in from the measurement, never
-# by tuning to a sheet). Revision 3 of the rubric (NOTES.md) grades 48 of the 50 marks; the q4
-# method marks (2) stay by_hand, so a fully correct script reaches 48 before a TA.
-# Measured 2026-12-01 after the reading fixes of that session (plain-text formulas, evaluation
-# bars, implications, sums with symbolic bounds, question copies):
-_BY_HAND = "q4's 2 method marks are by_hand; "
+# by tuning to a sheet). Revision 4 of the rubric (NOTES.md) grades all 50 marks: q4's two method
+# marks became `working` items when the engine could read working.
+# Measured 2026-12-01 (second session of the day):
 KNOWN_MISSES: dict[str, str] = {
-    "s01_full_correct_typed": _BY_HAND + "48/50, every automatic mark",
-    "s02_correct_alternative_forms": _BY_HAND + "42/50: q2 4/6, q3 6/7, q6 4/6 (alternative forms)",
-    "s03_typical_mistakes": _BY_HAND + "31 vs 33-35",
-    "s04_ocr_damaged_strong": _BY_HAND + "31 vs 47-49: OCR damage inside formulas (q2 1/6, q3 3/7)",
-    "s05_ocr_damaged_mixed": _BY_HAND + "19 vs 35-37: as s04 (theta read as O, 1 as l)",
-    "s08_repeats_questions": "2 vs 0: paraphrased question sentences and restated data earn q3(b) 1 and a q5 cell 1",
-    "s11_plain_text_no_latex": _BY_HAND + "46 vs 49: q2 5/6 (the integral set-up in words)",
-    "s12_carried_forward_slips": _BY_HAND + "40 vs 44-46: q5 5 vs 7-8 (no cf about a wrong mean)",
-    "s13_bare_answers_only": _BY_HAND + "33 vs 34-35: q6 4/6",
+    "s02_correct_alternative_forms": "45/50: q2 4/6 and q3 6/7 (the rubric's same_form items and a log-likelihood written straight away), q6 4/6 (paraphrases, issue 13)",
+    "s04_ocr_damaged_strong": "43 vs 47-49: q2 1/6 (θ read as the digit 0 throughout), q6 4/5",
+    "s05_ocr_damaged_mixed": "30 vs 35-37: q2 2/4 (θ read as O), q3 3/6 (λ read as X, which the rubric does not define), q4 4/5",
 }
 
 
