@@ -11,24 +11,36 @@ misconception is asserted. Matching is OCR-tolerant and negation-aware (see
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Mapping
 
 from pydantic import Field, model_validator
 
 from grader.model import Evidence, Outcome, Segment
 from grader.types.base import CheckParams, Comparison, Parsed, QuestionContext, QuestionType, SelfTest, register
-from grader.types.phrasing import Match, Token, content_words, contrast_forms, find_phrasing, tokenize
+from grader.types.concepts_meaning import meaning_match
+from grader.types.phrasing import (
+    NEGATIONS, Match, Token, content_words, contrast_forms, find_phrasing, refuted_sentences, tokenize,
+)
+
+MEANING = 0.7  # default similarity of meaning for a concept said in other words (calibrated on devsets/)
 
 
 class Concept(CheckParams):
     id: str = Field(min_length=1, description="name used in feedback ('remedy-lstm')")
     phrasings: list[str] = Field(min_length=1, description="ways a student may say it")
     share: float | None = Field(default=None, gt=0, le=1, description="share of the item in all_of (default: equal)")
+    idea: str | None = Field(default=None, description="the idea in words for the student's feedback (default: the first phrasing)")
+
+    @property
+    def said(self) -> str:
+        return self.idea or self.phrasings[0]
 
 
 class ConceptsParams(CheckParams):
     id: str = Field(default="concept", min_length=1, description="name of a single-concept item")
     phrasings: list[str] = Field(default_factory=list)
+    idea: str | None = Field(default=None, description="a single-concept item's idea in words for feedback")
     all_of: list[Concept] = Field(default_factory=list)
     any_of: list[Concept] = Field(default_factory=list)
     need: int | None = Field(default=None, gt=0, description="with any_of: how many distinct concepts earn full credit (each 1/need)")
@@ -40,6 +52,12 @@ class ConceptsParams(CheckParams):
     misconception_slack: int = Field(default=2, ge=0, description="extra tokens a misconception's words may spread over")
     contrasts: list[str] = Field(default_factory=list, description="the course's look-alike words of opposite meaning "
                                  "('overfit', 'underfit'): never taken for each other")
+    meaning: float | None = Field(default=None, ge=0, le=1, description="similarity of meaning (0-1) a sentence in "
+                                  "other words must reach to earn a concept (default MEANING); 1 turns it off")
+
+    @property
+    def meaning_threshold(self) -> float:
+        return MEANING if self.meaning is None else self.meaning
 
     @property
     def contrast_words(self) -> frozenset[str]:
@@ -68,13 +86,33 @@ class ConceptsParams(CheckParams):
     @property
     def concepts(self) -> list[Concept]:
         if self.phrasings:
-            return [Concept(id=self.id, phrasings=self.phrasings)]
+            return [Concept(id=self.id, phrasings=self.phrasings, idea=self.idea)]
         return list(self.all_of or self.any_of)
 
     @property
     def deduction(self) -> bool:
         return not self.concepts
 
+
+
+def _refuted_claim(tokens: list[Token], phrasings: list[str], params: ConceptsParams) -> Match | None:
+    """A negative phrasing ("a large p-value does not prove H0") said as a claim followed by its
+    refutation ('"A large p-value proves H0." This is wrong because …')."""
+    refuted = refuted_sentences(tokens)
+    if not refuted:
+        return None
+    inside = [i for i, t in enumerate(tokens) if t.sentence in refuted]
+    claim_tokens = [tokens[i] for i in inside]
+    for phrasing in phrasings:
+        words = phrasing.split()
+        claim = " ".join(w for w in words if w.lower() not in NEGATIONS and w.lower() not in ("does", "do", "is"))
+        if claim == phrasing or not content_words(claim):
+            continue
+        match = find_phrasing(claim_tokens, claim, params.threshold, params.word_threshold, params.window,
+                              params.aliases, params.contrast_words)
+        if match is not None and not match.negated:
+            return Match(phrasing, match.score, tuple(inside[p] for p in match.positions), False, how="refuted")
+    return None
 
 
 def _best(tokens: list[Token], phrasings: list[str], params: ConceptsParams, tight: bool = False) -> Match | None:
@@ -85,12 +123,27 @@ def _best(tokens: list[Token], phrasings: list[str], params: ConceptsParams, tig
     easy negatives" holds the words of "focuses on easy examples" but does not say it.
     """
     best = None
+    refuted = refuted_sentences(tokens)
     for phrasing in phrasings:
         window = len(content_words(phrasing)) + params.misconception_slack if tight else params.window
         match = find_phrasing(tokens, phrasing, params.threshold, params.word_threshold, window, params.aliases,
                               params.contrast_words)
+        if match and not match.negated and all(tokens[i].sentence in refuted for i in match.positions):
+            match = replace(match, negated=True)  # '"…" This is wrong': the claim is quoted to be refuted
         if match and (best is None or (not match.negated, match.score) > (not best.negated, best.score)):
             best = match
+    if best is None or best.negated:
+        refuted = _refuted_claim(tokens, phrasings, params)
+        if refuted is not None:
+            return refuted
+    if (best is None or best.negated) and params.meaning_threshold < 1 and not tight:
+        # Misconceptions are matched by their words only: one costs the student marks, and a sentence
+        # sharing its words ("assuming the null hypothesis is true") is close in meaning to it
+        # ("the probability that the null hypothesis is true") without saying it.
+        said = meaning_match(tokens, phrasings, params.meaning_threshold, params.word_threshold, params.aliases,
+                             params.contrast_words)
+        if said is not None:
+            best = said
     return best
 
 
@@ -126,28 +179,30 @@ class ConceptsType(QuestionType):
         asserted_wrong = wrong is not None and not wrong.negated
         if params.deduction:
             if asserted_wrong:
-                return Comparison(1.0, Outcome.INCORRECT, found=wrong.phrasing, detail=f"misconception: {wrong.phrasing}",
+                return Comparison(1.0, Outcome.INCORRECT, found=wrong.phrasing, detail=f"Misconception: “{wrong.phrasing}”",
                                   evidence=_evidence(ctx, tokens, [wrong]))
             return Comparison(0.0, Outcome.CORRECT, detail="no misconception asserted")
         if asserted_wrong:
-            return Comparison(0.0, Outcome.INCORRECT, found=wrong.phrasing, detail=f"misconception: {wrong.phrasing}",
+            return Comparison(0.0, Outcome.INCORRECT, found=wrong.phrasing, detail=f"Misconception: “{wrong.phrasing}”",
                               evidence=_evidence(ctx, tokens, [wrong]))
         present = [cid for cid, m in found.items() if m is not None and not m.negated]
         negated = [cid for cid, m in found.items() if m is not None and m.negated]
-        missing = [c.id for c in params.concepts if c.id not in present]
+        missing = [c.id for c in params.concepts if c.id not in present and c.id not in negated]
         if params.any_of:
             fraction = min(len(present), params.need or 1) / (params.need or 1)
         else:
             shares = {c.id: c.share if c.share is not None else 1 / len(params.concepts) for c in params.concepts}
             fraction = min(1.0, round(sum(shares[cid] for cid in present), 6))
         outcome = Outcome.CORRECT if fraction >= 1 else Outcome.PARTIAL if fraction > 0 else Outcome.INCORRECT
+        said = {c.id: f"“{c.said}”" for c in params.concepts}
         parts = []
         if missing and not (params.any_of and len(present) >= (params.need or 1)):
-            parts.append("missing: " + ", ".join(missing))
+            parts.append("not found: " + ", ".join(said[cid] for cid in missing))
         if negated:
-            parts.append("stated as not holding: " + ", ".join(negated))
+            parts.append("stated as not holding: " + ", ".join(said[cid] for cid in negated))
         matches = [found[cid] for cid in present]
-        return Comparison(fraction, outcome, found=", ".join(present), expected=", ".join(c.id for c in params.concepts),
+        return Comparison(fraction, outcome, found=", ".join(said[cid] for cid in present),
+                          expected=", ".join(said[c.id] for c in params.concepts),
                           detail="; ".join(parts), evidence=_evidence(ctx, tokens, matches))
 
     def award(self, comparison: Comparison, points: float) -> float:

@@ -12,6 +12,7 @@ just before it or between its words, in the same clause.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -21,9 +22,12 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from grader.model import Line
+from grader.types.meaning import frequency, is_word, lemma
 
 _TOKEN = re.compile(r"\d+(?:\.\d+)?|[^\W\d_]+|[.;!?:]")
 _CLAUSE_PUNCT = frozenset(".;!?:")
+_SENTENCE_END = frozenset(".!?")
+_BULLET = re.compile(r"^\s*(?:[-*•]\s|\(?[0-9ivx]{1,3}[.)]\s)")
 # Connectives that start a new clause: a negation before them does not reach past them.
 _CLAUSE_WORDS = frozenset({"but", "however", "whereas", "although", "though", "so", "because", "therefore",
                            "hence", "thus", "since", "which", "while", "then", "whereby"})
@@ -75,6 +79,7 @@ class Token:
     word: str  # lower-case, "n't" already split into "not"
     line: int
     clause: int
+    sentence: int = 0  # a phrasing is found inside one sentence, never across a full stop
 
 
 def _stem(word: str) -> str:
@@ -87,19 +92,27 @@ def _stem(word: str) -> str:
 def tokenize(lines: Iterable[Line]) -> list[Token]:
     """Word tokens of the answer with their line and clause number."""
     tokens: list[Token] = []
-    clause = 0
+    clause = sentence = 0
     for line in lines:
+        if _BULLET.match(line.text) and tokens:
+            clause, sentence = clause + 1, sentence + 1  # each item of a list is a sentence of its own
         text = re.sub(r"n[’']t\b", " not", line.text)
         text = spell_greek(text)
+        previous = ""
         for match in _TOKEN.finditer(text):
             raw = match.group()
             if raw in _CLAUSE_PUNCT:
                 clause += 1
+                # "e.g." and "i.e." hold full stops that end no sentence
+                if raw in _SENTENCE_END and not (len(previous) == 1 and previous.isalpha()):
+                    sentence += 1
+                previous = raw
                 continue
             word = raw.lower()
             if word in _CLAUSE_WORDS:
                 clause += 1
-            tokens.append(Token(raw, word, line.number, clause))
+            tokens.append(Token(raw, word, line.number, clause, sentence))
+            previous = raw
     return tokens
 
 
@@ -117,7 +130,7 @@ def content_words(phrasing: str) -> list[tuple[str, bool]]:
 def similarity(word: str, acronym: bool, token_text: str, contrasts: frozenset[str] = frozenset()) -> float:
     """0..100: how likely the written token is an (OCR-damaged) form of ``word``."""
     token = token_text.lower()
-    if token == word or _stem(token) == _stem(word):
+    if token == word or _stem(token) == _stem(word) or (token[:1] == word[:1] and lemma(token) == lemma(word)):
         return 100.0
     if len(word) <= 3 and not acronym:
         return 0.0  # short words and numbers ("p", "0", "log") must be exact
@@ -125,8 +138,11 @@ def similarity(word: str, acronym: bool, token_text: str, contrasts: frozenset[s
         # An acronym misread by one letter keeps its capitals: "LSTH" for LSTM, never "last".
         close = token_text.isupper() and len(token) == len(word) and Levenshtein.distance(token, word) <= 1
         return 90.0 if close else 0.0
-    if _negative_prefix_pair(token, word):  # "misclassified" is not "classified"
+    if _negative_prefix_pair(token, word):  # "misclassified" is not "classified", "enqueue" not "queue"
         return 0.0
+    if is_word(token) and is_word(word) and not _derived(token, word) and not _one_letter_misread(token, word) \
+            and frequency(word) < RARE * frequency(token):
+        return 0.0  # two real words, neither rare next to the other nor one misread letter apart: "leaf" is not "left"
     if token in _CONTRASTS_WORDS or token in contrasts:  # a correctly spelt look-alike ("decreases" for increases)
         return 0.0
     plain = fuzz.ratio(token, word)
@@ -135,7 +151,31 @@ def similarity(word: str, acronym: bool, token_text: str, contrasts: frozenset[s
     return max(plain, stemmed, folded)
 
 
-_NEGATIVE_PREFIXES = ("mis", "non", "un", "in", "im", "ir", "dis")
+# A real word written where a much more common one of like spelling fits is read as that one
+# ("wards" for "words", "lest" for "least"): OCR and spelling slips land on rare words.
+RARE = 30
+
+
+# Letters handwriting and OCR mistake for each other, one for one ("wards" for "words", "loss" for "less").
+_LOOK_ALIKE = frozenset(frozenset(p) for p in ("ao", "ae", "eo", "ou", "uv", "nu", "mn", "il", "ce"))
+
+
+def _one_letter_misread(a: str, b: str) -> bool:
+    """Same length, one letter different, and those two letters look alike."""
+    if len(a) != len(b) or len(a) < 4:
+        return False
+    diff = [(x, y) for x, y in zip(a, b) if x != y]
+    return len(diff) == 1 and frozenset(diff[0]) in _LOOK_ALIKE
+
+
+def _derived(a: str, b: str) -> bool:
+    """Words of one family ("multiply", "multiplication"): a shared start of six letters or more,
+    three quarters of the shorter word."""
+    shared = len(os.path.commonprefix([a, b]))
+    return shared >= 6 and shared >= 0.75 * min(len(a), len(b))
+
+
+_NEGATIVE_PREFIXES = ("mis", "non", "un", "in", "im", "ir", "dis", "en", "de", "re", "pre", "over", "under", "sub")
 
 
 def _negative_prefix_pair(a: str, b: str) -> bool:
@@ -152,6 +192,7 @@ class Match:
     score: float
     positions: tuple[int, ...]
     negated: bool
+    how: str = "words"  # "words": its words were found; "meaning": a sentence says it in other words
 
     def lines(self, tokens: Sequence[Token]) -> list[int]:
         return sorted({tokens[p].line for p in self.positions})
@@ -193,8 +234,9 @@ def find_phrasing(tokens: Sequence[Token], phrasing: str, threshold: float, word
     best: Match | None = None
     for start in sorted({i for found in candidates for i, _ in found}):
         chosen: list[tuple[int, float]] = []
+        sentence = tokens[start].sentence
         for found in candidates:
-            inside = [(s, -i) for i, s in found if start <= i < start + span]
+            inside = [(s, -i) for i, s in found if start <= i < start + span and tokens[i].sentence == sentence]
             if not inside:
                 break
             score, neg_index = max(inside)
@@ -210,3 +252,23 @@ def find_phrasing(tokens: Sequence[Token], phrasing: str, threshold: float, word
             if best is None or (not match.negated, match.score) > (not best.negated, best.score):
                 best = match
     return best
+
+
+# A claim refuted by the sentence after it: '"A large p-value proves H0." This is wrong because …'
+_REFUTATION_START = ("this", "that", "it", "which")
+_REFUTATION_WORDS = frozenset({"wrong", "false", "incorrect", "untrue", "misconception", "mistake", "myth"})
+
+
+def refuted_sentences(tokens: Sequence[Token]) -> frozenset[int]:
+    """The sentences whose next sentence opens by calling them wrong ("This is wrong", "False:")."""
+    firsts: dict[int, list[str]] = {}
+    for token in tokens:
+        words = firsts.setdefault(token.sentence, [])
+        if len(words) < 4:
+            words.append(token.word)
+    refuted = set()
+    for sentence, words in firsts.items():
+        opening = words[1:4] if words[:1] and words[0] in _REFUTATION_START else words[:1]
+        if sentence > 0 and any(w in _REFUTATION_WORDS for w in opening) and "not" not in opening:
+            refuted.add(sentence - 1)
+    return frozenset(refuted)

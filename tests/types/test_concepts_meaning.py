@@ -1,0 +1,128 @@
+"""Concepts said in other words: matching by meaning, its guards, and the resources it reads offline."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.model import Outcome, Segment
+from grader.types import get_type
+from grader.types import meaning
+from grader.types.concepts_meaning import meaning_match, units
+from grader.types.phrasing import refuted_sentences, tokenize
+
+CONCEPTS = get_type("concepts")
+
+
+def grade(check: dict, answer: str):
+    params = CONCEPTS.Params.model_validate(check)
+    segment = Segment.from_text("q", answer)
+    ctx = CONCEPTS.prepare("q", segment, {}, params)
+    parsed = CONCEPTS.parse(ctx, params)
+    return None if parsed is None else CONCEPTS.compare(parsed, ctx, params)
+
+
+def tokens(text: str):
+    return tokenize(Segment.from_text("q", text).lines)
+
+
+# --- the resources ----------------------------------------------------------------------------
+
+def test_the_embeddings_load_from_the_installed_package_without_any_network(monkeypatch):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    meaning._model.cache_clear()
+    meaning._vector.cache_clear()
+    assert meaning.similarity("the gradient vanishes", "the gradient vanishes") == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("word, lemma", [
+    ("vanishes", "vanish"), ("vanishing", "vanish"), ("gradients", "gradient"), ("ran", "run"), ("processes", "process"),
+])
+def test_lemmas(word, lemma):
+    assert meaning.lemma(word) == lemma
+
+
+def test_dictionary_words_and_their_frequency():
+    assert meaning.is_word("leaf") and meaning.is_word("left") and not meaning.is_word("greatient")
+    assert meaning.frequency("words") > 30 * meaning.frequency("wards") > 0
+
+
+def test_similarity_is_deterministic_and_symmetric():
+    a, b = "threads share the heap", "all threads of a process use one heap"
+    assert meaning.similarity(a, b) == meaning.similarity(a, b) == pytest.approx(meaning.similarity(b, a))
+
+
+# --- sentences and their guards ----------------------------------------------------------------
+
+def test_units_are_sentences_and_the_clauses_of_long_ones():
+    found = [u.text for u in units(tokens("Threads share memory. Each has its own stack."))]
+    assert found == ["Threads share memory", "Each has its own stack"]
+
+
+@pytest.mark.parametrize("answer, phrasing, found", [
+    # other words, close enough in meaning, with some of the phrasing's words
+    ("examples that are already classified well get a very small loss", "well-classified examples get a small loss", True),
+    # the polarity guard: embeddings do not see "not"
+    ("the gradient does not vanish in an LSTM", "the gradient vanishes in an RNN", False),
+    # the opposite guard: a declared or built-in opposite said instead
+    ("the loss is high for examples that are classified well", "the loss is low for examples that are classified well", False),
+    # formulas and keyword lists have no sentence meaning
+    ("FL(p_t) = -(1 - p_t)^gamma log(p_t)", "gamma 0 factor 1 log p", False),
+    # nothing of the phrasing's words: no anchor, no match
+    ("the weather was nice yesterday afternoon", "threads share the address space", False),
+])
+def test_meaning_match_and_its_guards(answer, phrasing, found):
+    match = meaning_match(tokens(answer), [phrasing], 0.6, 70, {}, frozenset())
+    assert (match is not None) is found
+    if match is not None:
+        assert match.how == "meaning" and not match.negated
+
+
+def test_declared_opposites_are_never_taken_for_each_other():
+    said = tokens("the degree 15 model underfits the training data badly")
+    assert meaning_match(said, ["the degree 15 model overfits the training data"], 0.6, 70, {}, frozenset()) is not None
+    contrasts = frozenset({"overfits", "underfits"})
+    assert meaning_match(said, ["the degree 15 model overfits the training data"], 0.6, 70, {}, contrasts) is None
+
+
+def test_a_phrasing_is_never_found_across_a_full_stop():
+    check = {"id": "overfit", "phrasings": ["degree 15 overfits"], "meaning": 1}
+    assert grade(check, "The degree 15 model overfits.").outcome == Outcome.CORRECT
+    assert grade(check, "Degree 1 has high bias. The 15th one overfits.").outcome == Outcome.INCORRECT
+
+
+def test_a_claim_quoted_and_refuted_is_negated():
+    answer = '"A large p-value proves H0." This is wrong because failing to reject is not accepting.'
+    assert refuted_sentences(tokens(answer)) == {0}
+    negative = grade({"phrasings": ["a large p-value does not prove H0"]}, answer)
+    assert negative.outcome == Outcome.CORRECT
+    claim = grade({"phrasings": ["a large p-value proves H0"]}, answer)
+    assert claim.outcome == Outcome.INCORRECT and "not holding" in claim.detail
+
+
+def test_misconceptions_are_matched_by_their_words_only():
+    check = {"phrasings": ["data at least as extreme"], "misconceptions": ["probability that the null hypothesis is true"],
+             "misconception_slack": 4}
+    right = grade(check, "Assuming the null hypothesis is true, data at least as extreme as ours.")
+    assert right.outcome == Outcome.CORRECT
+
+
+def test_feedback_says_the_idea_in_words_never_an_id():
+    check = {"all_of": [{"id": "c1", "phrasings": ["stack is private"], "idea": "each thread has its own stack"},
+                        {"id": "c2", "phrasings": ["heap is shared"]}], "meaning": 1}
+    comparison = grade(check, "The heap is shared by all threads.")
+    assert comparison.found == "“heap is shared”"
+    assert comparison.detail == "not found: “each thread has its own stack”"
+    assert "c1" not in comparison.detail + comparison.found + comparison.expected
+
+
+def test_meaning_can_be_turned_off_per_item():
+    said = "all threads of a process use the same address space"   # "share" is not there
+    on = grade({"phrasings": ["threads share the address space"], "meaning": 0.7}, said)
+    off = grade({"phrasings": ["threads share the address space"], "meaning": 1}, said)
+    assert on.outcome == Outcome.CORRECT and off.outcome == Outcome.INCORRECT
