@@ -43,6 +43,7 @@ _LATEX_SPACE = re.compile(r"(?<!\\)\\[,;:!\s]")  # "\\," and "\\ " in a tuple ar
 _COMMANDS = re.compile(r"\\([A-Za-z]+)")
 _NUMERIC_COMMANDS = frozenset({"frac", "tfrac", "dfrac", "cdot", "times", "left", "right"})
 # Runs of arithmetic in plain text: digits, fractions, signs and brackets with at least one operator.
+_TIMES_X = re.compile(r"(?<=[\d)])\s*[x×]\s*(?=[\d(])")  # "1/2 x 1/4": x between numbers multiplies
 _PLAIN_RUN = re.compile(r"[\d(][\d\s.+\-*/()×·]*[\d)]")
 
 
@@ -59,7 +60,7 @@ def _sources(lines: Sequence[Line]) -> list[tuple[int, str]]:
     for line in lines:
         if "$" in line.text or "\\" in line.text:
             continue  # its math is in the fragments already
-        for run in _PLAIN_RUN.finditer(line.text):
+        for run in _PLAIN_RUN.finditer(_TIMES_X.sub(" * ", line.text)):
             text = run.group()
             if _PLUS_MINUS.search(text) and _TIMES.search(text):
                 found.append((line.number, text))

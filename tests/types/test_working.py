@@ -84,6 +84,7 @@ def outcomes(grader, answer):
     ("column 2: 1*(1, 3) + 1*(2, 4) = (3, 7)", "product", 1),           # a column: column k of A times B_k2
     (r"$\frac12 \cdot 2 + \frac14 \cdot 4 + \frac14 \cdot 8 = 4$", "dot", 1),
     ("0.5*2 + 0.25*4 + 0.25*8 = 4", "dot", 1),
+    ("(1,1): 1 x 0 + 2 x 1 = 2", "product", 1),                        # x between numbers multiplies
     # not the method: the result alone, a term missing, the wrong entries, a wrong product
     ("AB = [[2, 3], [4, 7]]", "product", 0),
     (r"$(AB)_{22} = 3 \cdot 1 = 3$", "product", 0),             # 4·1 is missing
