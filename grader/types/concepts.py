@@ -20,7 +20,7 @@ from grader.model import Evidence, Outcome, Segment
 from grader.types.base import CheckParams, Comparison, Parsed, QuestionContext, QuestionType, SelfTest, register
 from grader.types.concepts_meaning import meaning_match
 from grader.types.phrasing import (
-    NEGATIONS, Match, Token, content_words, contrast_forms, find_phrasing, refuted_sentences, tokenize,
+    NEGATIONS, Match, Token, content_words, contrast_forms, find_phrasing, phrasing_tokens, refuted_sentences, tokenize,
 )
 
 MEANING = 0.7  # default similarity of meaning for a concept said in other words (calibrated on devsets/)
@@ -125,9 +125,10 @@ def _best(tokens: list[Token], phrasings: list[str], params: ConceptsParams, tig
     best = None
     refuted = refuted_sentences(tokens)
     for phrasing in phrasings:
-        window = len(content_words(phrasing)) + params.misconception_slack if tight else params.window
+        # a misconception stands within its own length (little words included) plus the slack, in order
+        window = len(phrasing_tokens(phrasing)) + params.misconception_slack if tight else params.window
         match = find_phrasing(tokens, phrasing, params.threshold, params.word_threshold, window, params.aliases,
-                              params.contrast_words)
+                              params.contrast_words, ordered=tight)
         if match and not match.negated and all(tokens[i].sentence in refuted for i in match.positions):
             match = replace(match, negated=True)  # '"…" This is wrong': the claim is quoted to be refuted
         if match and (best is None or (not match.negated, match.score) > (not best.negated, best.score)):
@@ -217,12 +218,10 @@ class ConceptsType(QuestionType):
         concepts = params.concepts if params.all_of else params.concepts[:params.need or 1]
         correct = " ".join(f"{c.phrasings[0]}." for c in concepts)
         first = concepts[0].phrasings[0]
-        if params.misconceptions:
-            incorrect = f"{correct} Also, {params.misconceptions[0]}."
-            why = "a misconception asserted"
+        if params.misconceptions:  # every misconception must be found in its own words
+            wrong = [SelfTest("incorrect", f"{correct} Also, {m}.", f"misconception {k + 1} asserted")
+                     for k, m in enumerate(params.misconceptions)]
         else:
-            incorrect = f"It is not the case that {first}."
-            why = "the first phrasing negated"
-        return [SelfTest("correct", correct, "the first phrasing of each concept"),
-                SelfTest("incorrect", incorrect, why),
+            wrong = [SelfTest("incorrect", f"It is not the case that {first}.", "the first phrasing negated")]
+        return [SelfTest("correct", correct, "the first phrasing of each concept"), *wrong,
                 SelfTest("invalid", "", "empty answer")]

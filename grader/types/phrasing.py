@@ -96,7 +96,7 @@ def tokenize(lines: Iterable[Line]) -> list[Token]:
     for line in lines:
         if _BULLET.match(line.text) and tokens:
             clause, sentence = clause + 1, sentence + 1  # each item of a list is a sentence of its own
-        text = re.sub(r"n[’']t\b", " not", line.text)
+        text = expand_not(line.text)
         text = spell_greek(text)
         previous = ""
         for match in _TOKEN.finditer(text):
@@ -116,10 +116,25 @@ def tokenize(lines: Iterable[Line]) -> list[Token]:
     return tokens
 
 
+_CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
+
+
+def expand_not(text: str) -> str:
+    """"can't" and "cannot" → "can not", "won't" → "will not", "doesn't" → "does not"."""
+    text = re.sub(r"\b(ca|wo|sha)n[’']t\b", lambda m: _CONTRACTED[m.group(1).lower()] + " not", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bcannot\b", "can not", text, flags=re.IGNORECASE)
+    return re.sub(r"n[’']t\b", " not", text)
+
+
+def phrasing_tokens(phrasing: str) -> list[str]:
+    """Every word of a phrasing, little ones included, as the answer's tokens are counted."""
+    return [raw for raw in _TOKEN.findall(spell_greek(expand_not(phrasing))) if raw not in _CLAUSE_PUNCT]
+
+
 def content_words(phrasing: str) -> list[tuple[str, bool]]:
     """(word, is_acronym) for each content word of a phrasing ("LSTM" is an acronym)."""
     words = []
-    for raw in _TOKEN.findall(spell_greek(phrasing)):
+    for raw in _TOKEN.findall(spell_greek(expand_not(phrasing))):
         if raw in _CLAUSE_PUNCT or raw.lower() in _STOPWORDS:
             continue
         words.append((raw.lower(), len(raw) >= 3 and raw.isupper()))
@@ -213,8 +228,10 @@ def _negated(tokens: Sequence[Token], positions: Sequence[int]) -> bool:
 
 def find_phrasing(tokens: Sequence[Token], phrasing: str, threshold: float, word_floor: float,
                   window: int | None, aliases: Mapping[str, Sequence[str]],
-                  contrasts: frozenset[str] = frozenset()) -> Match | None:
-    """The best occurrence of ``phrasing``: asserted ones first, then negated ones; None if absent."""
+                  contrasts: frozenset[str] = frozenset(), ordered: bool = False) -> Match | None:
+    """The best occurrence of ``phrasing``: asserted ones first, then negated ones; None if absent.
+    ``ordered``: its words must come in the phrasing's order ("A is slower than B" is not "B is
+    slower than A"), as a misconception's must."""
     words = content_words(phrasing)
     if not words or not tokens:
         return None
@@ -236,7 +253,9 @@ def find_phrasing(tokens: Sequence[Token], phrasing: str, threshold: float, word
         chosen: list[tuple[int, float]] = []
         sentence = tokens[start].sentence
         for found in candidates:
-            inside = [(s, -i) for i, s in found if start <= i < start + span and tokens[i].sentence == sentence]
+            after = chosen[-1][0] if ordered and chosen else start - 1  # in order: each word after the last
+            inside = [(s, -i) for i, s in found
+                      if start <= i < start + span and tokens[i].sentence == sentence and i > after]
             if not inside:
                 break
             score, neg_index = max(inside)
@@ -244,6 +263,8 @@ def find_phrasing(tokens: Sequence[Token], phrasing: str, threshold: float, word
         else:
             positions = tuple(i for i, _ in chosen)
             if min(positions) != start:
+                continue
+            if ordered and any(a >= b for a, b in zip(positions, positions[1:])):
                 continue
             score = sum(w * s for w, (_, s) in zip(weights, chosen)) / sum(weights)
             if score < threshold:

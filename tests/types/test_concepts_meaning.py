@@ -126,3 +126,17 @@ def test_meaning_can_be_turned_off_per_item():
     on = grade({"phrasings": ["threads share the address space"], "meaning": 0.7}, said)
     off = grade({"phrasings": ["threads share the address space"], "meaning": 1}, said)
     assert on.outcome == Outcome.CORRECT and off.outcome == Outcome.INCORRECT
+
+
+def test_a_misconception_is_said_in_its_order():
+    check = {"phrasings": ["threads are cheaper"], "misconceptions": ["thread switching is more expensive than process switching"]}
+    reversed_claim = grade(check, "Threads are cheaper: process switching is more expensive than thread switching.")
+    assert reversed_claim.outcome == Outcome.CORRECT
+    claim = grade(check, "Threads are cheaper, but thread switching is more expensive than process switching.")
+    assert claim.outcome == Outcome.INCORRECT and "Misconception" in claim.detail
+
+
+@pytest.mark.parametrize("answer", ["a thread can't exist without a process", "a thread cannot exist without a process"])
+def test_contractions_are_negations(answer):
+    found = grade({"phrasings": ["a thread can't exist without a process"], "meaning": 1}, answer)
+    assert found.outcome == Outcome.CORRECT
