@@ -189,8 +189,10 @@ def validate(rubric: Path) -> None:
 
     Every reference a question computes (its compute: formulas) is printed first,
     as "QUESTION: name = exact ≈ decimal". Each question's model_answer (when it has
-    one) must earn full marks, and its statement must render."""
+    one) must earn full marks, and its statement must render. A concepts phrasing the
+    statement itself asserts is a warning (copying the question would earn it)."""
     from grader.model_answers import model_answer_problems
+    from grader.rubric.hygiene import question_text_warnings
     from grader.selftest import self_test
 
     loaded = _load(rubric)
@@ -206,6 +208,8 @@ def validate(rubric: Path) -> None:
     answer_problems = model_answer_problems(loaded)
     for file, line, message in answer_problems:
         click.echo(f"{file}:{line}: {terminal_safe(message)}", err=True)
+    for file, line, message in question_text_warnings(loaded):
+        click.echo(f"{file}:{line}: warning: {terminal_safe(message)}", err=True)
     if failures or answer_problems:
         sys.exit(EXIT_INVALID)
     items = sum(len(q.items) for q in loaded.questions)
