@@ -226,3 +226,18 @@ def test_an_items_mapping_option_merges_with_the_exams_default(tmp_path):
                    "check": {"latex": "y", "define": {"s": "t"}}}]}))
     params = load_rubric(tmp_path).questions[0].items[0].params
     assert set(params.define) == {r"\bar{x}", "s"}
+
+
+def test_an_items_contrasts_add_to_the_exams_declared_opposites(tmp_path):
+    (tmp_path / "exam.yaml").write_text(yaml.safe_dump({
+        "id": "t", "title": "t", "total": 1, "questions": ["q1"],
+        "defaults": {"concepts": {"contrasts": ["overfit", "underfit"], "aliases": {"model": ["net"]}}}}))
+    (tmp_path / "q1.yaml").write_text(yaml.safe_dump({
+        "id": "q1", "title": "t", "points": 1, "markers": ["1."], "terms": ["fit"], "type": "concepts",
+        "items": [{"id": "a", "points": 1, "description": "d", "feedback": "ok",
+                   "check": {"phrasings": ["the model overfits"], "contrasts": ["explode", "vanish"]}}]}))
+    rubric = load_rubric(tmp_path)
+    params = rubric.questions[0].items[0].params
+    assert params.contrasts == ["overfit", "underfit", "explode", "vanish"] and params.aliases == {"model": ["net"]}
+    question = _grade(rubric, "1. The degree 15 model underfits the training data.")
+    assert question.score == 0

@@ -164,6 +164,21 @@ def _solve(spec: QuestionSpec, src: Located, problems: list[Problem]) -> Mapping
     return computed
 
 
+# List options whose exam default and item entries add up (an exam's declared opposites and an item's).
+_LISTS_THAT_ADD_UP = frozenset({"contrasts"})
+
+
+def _merged(key: str, default: Any, value: Any) -> Any:
+    """An item's check option over the exam default's: a mapping (define:, aliases:) merges, the
+    item's entries winning; the exam's and the item's `contrasts` add up; any other value replaces
+    the default."""
+    if isinstance(value, dict) and isinstance(default, dict):
+        return {**default, **value}
+    if key in _LISTS_THAT_ADD_UP and isinstance(value, list) and isinstance(default, list):
+        return default + [v for v in value if v not in default]
+    return value
+
+
 def recompute_references(question: Question, overrides: Mapping[str, Any]) -> Mapping[str, Any] | None:
     """The question's references with some given or computed names fixed to other values (a
     student's own earlier answers, for error carried forward); None if they cannot be computed
@@ -211,9 +226,7 @@ def _items(spec: QuestionSpec, exam: ExamSpec, refs: Mapping[str, Any], src: Loc
         qtype = get_type(type_name)
         defaults = {key: value for name, options in exam.defaults.items() if canonical_type(name) == qtype.name
                     for key, value in options.items()}
-        # a mapping option (define:, aliases:) merges with the exam's, the item's entries winning
-        check = {**defaults, **{key: {**defaults[key], **value} if isinstance(value, dict) and isinstance(defaults.get(key), dict)
-                                else value for key, value in item.check.items()}}
+        check = {**defaults, **{key: _merged(key, defaults.get(key), value) for key, value in item.check.items()}}
         params, errs = _validate(qtype.Params, check, src, where + ("check",))
         problems.extend(errs)
         if params is None:
