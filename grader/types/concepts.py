@@ -223,5 +223,9 @@ class ConceptsType(QuestionType):
                      for k, m in enumerate(params.misconceptions)]
         else:
             wrong = [SelfTest("incorrect", f"It is not the case that {first}.", "the first phrasing negated")]
-        return [SelfTest("correct", correct, "the first phrasing of each concept"), *wrong,
-                SelfTest("invalid", "", "empty answer")]
+        tests = [SelfTest("correct", correct, "the first phrasing of each concept"), *wrong,
+                 SelfTest("invalid", "", "empty answer")]
+        if any(len(c.phrasings) > 1 for c in concepts):  # another wording must earn it too
+            other = " ".join(f"{c.phrasings[-1]}." for c in concepts)
+            tests.insert(1, SelfTest("correct", other, "the last phrasing of each concept (another wording)"))
+        return tests

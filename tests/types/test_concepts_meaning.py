@@ -140,3 +140,12 @@ def test_a_misconception_is_said_in_its_order():
 def test_contractions_are_negations(answer):
     found = grade({"phrasings": ["a thread can't exist without a process"], "meaning": 1}, answer)
     assert found.outcome == Outcome.CORRECT
+
+
+def test_self_tests_include_another_wording_and_every_misconception():
+    params = CONCEPTS.Params.model_validate({"phrasings": ["threads share the heap", "the heap is common to all threads"],
+                                             "misconceptions": ["each thread has its own heap", "threads copy the heap"]})
+    tests = CONCEPTS.self_test(params, {})
+    assert [t.label for t in tests] == ["correct", "correct", "incorrect", "incorrect", "invalid"]
+    assert tests[1].text == "the heap is common to all threads."
+    assert all(m in t.text for m, t in zip(params.misconceptions, tests[2:4]))
