@@ -23,6 +23,7 @@ from grader.types.phrasing import (
     NEGATIONS, Match, Token, content_words, contrast_forms, find_phrasing, phrasing_tokens, refuted_sentences, tokenize,
 )
 
+OTHERS_SHOWN = 3  # ideas of an "any k of n" item named to a student who found fewer than k
 MEANING = 0.7  # default similarity of meaning for a concept said in other words (calibrated on devsets/)
 
 
@@ -197,7 +198,10 @@ class ConceptsType(QuestionType):
         outcome = Outcome.CORRECT if fraction >= 1 else Outcome.PARTIAL if fraction > 0 else Outcome.INCORRECT
         said = {c.id: f"“{c.said}”" for c in params.concepts}
         parts = []
-        if missing and not (params.any_of and len(present) >= (params.need or 1)):
+        if params.any_of and params.need and len(present) < params.need:  # "any 3 of these 7"
+            others = ", ".join(said[cid] for cid in missing[:OTHERS_SHOWN]) + (" …" if len(missing) > OTHERS_SHOWN else "")
+            parts.append(f"{len(present)} of the {params.need} ideas needed; others that count: {others}")
+        elif missing and not (params.any_of and len(present) >= (params.need or 1)):
             parts.append("not found: " + ", ".join(said[cid] for cid in missing))
         if negated:
             parts.append("stated as not holding: " + ", ".join(said[cid] for cid in negated))

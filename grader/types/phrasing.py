@@ -278,6 +278,7 @@ def find_phrasing(tokens: Sequence[Token], phrasing: str, threshold: float, word
 # A claim refuted by the sentence after it: '"A large p-value proves H0." This is wrong because …'
 _REFUTATION_START = ("this", "that", "it", "which")
 _REFUTATION_WORDS = frozenset({"wrong", "false", "incorrect", "untrue", "misconception", "mistake", "myth"})
+_REFUTATION_ALONE = _REFUTATION_WORDS | {"no", "nope"}  # a sentence of that one word refutes the one before
 
 
 def refuted_sentences(tokens: Sequence[Token]) -> frozenset[int]:
@@ -287,9 +288,13 @@ def refuted_sentences(tokens: Sequence[Token]) -> frozenset[int]:
         words = firsts.setdefault(token.sentence, [])
         if len(words) < 4:
             words.append(token.word)
+    lengths: dict[int, int] = {}
+    for token in tokens:
+        lengths[token.sentence] = lengths.get(token.sentence, 0) + 1
     refuted = set()
     for sentence, words in firsts.items():
         opening = words[1:4] if words[:1] and words[0] in _REFUTATION_START else words[:1]
-        if sentence > 0 and any(w in _REFUTATION_WORDS for w in opening) and "not" not in opening:
+        alone = lengths[sentence] == 1 and words[0] in _REFUTATION_ALONE  # "Nope." / "No." / "Wrong."
+        if sentence > 0 and (alone or (any(w in _REFUTATION_WORDS for w in opening) and "not" not in opening)):
             refuted.add(sentence - 1)
     return frozenset(refuted)

@@ -149,3 +149,20 @@ def test_self_tests_include_another_wording_and_every_misconception():
     assert [t.label for t in tests] == ["correct", "correct", "incorrect", "incorrect", "invalid"]
     assert tests[1].text == "the heap is common to all threads."
     assert all(m in t.text for m, t in zip(params.misconceptions, tests[2:4]))
+
+
+@pytest.mark.parametrize("answer, refuted", [
+    ('"p = chance H0 is true." Nope. It is about the data.', {0}),
+    ("Mutual exclusion holds. No preemption holds too.", set()),   # "No preemption" is a condition, not a refutation
+])
+def test_a_one_word_refutation(answer, refuted):
+    assert refuted_sentences(tokens(answer)) == refuted
+
+
+def test_any_k_of_n_says_how_many_were_found_and_names_a_few_others():
+    ideas = [{"id": f"i{k}", "phrasings": [p]} for k, p in enumerate(
+        ["threads share memory", "threads are cheap", "stacks are private", "files are shared", "registers are private"])]
+    comparison = grade({"any_of": ideas, "need": 3, "meaning": 1}, "Threads share memory. Threads are cheap.")
+    assert comparison.fraction == pytest.approx(2 / 3)
+    assert comparison.detail == ("2 of the 3 ideas needed; others that count: “stacks are private”, “files are shared”, "
+                                 "“registers are private”")
