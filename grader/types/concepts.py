@@ -96,10 +96,10 @@ class ConceptsParams(CheckParams):
 
 
 
-def _refuted_claim(tokens: list[Token], phrasings: list[str], params: ConceptsParams) -> Match | None:
+def _refuted_claim(tokens: list[Token], phrasings: list[str], params: ConceptsParams,
+                   refuted: frozenset[int]) -> Match | None:
     """A negative phrasing ("a large p-value does not prove H0") said as a claim followed by its
     refutation ('"A large p-value proves H0." This is wrong because …')."""
-    refuted = refuted_sentences(tokens)
     if not refuted:
         return None
     inside = [i for i, t in enumerate(tokens) if t.sentence in refuted]
@@ -116,7 +116,8 @@ def _refuted_claim(tokens: list[Token], phrasings: list[str], params: ConceptsPa
     return None
 
 
-def _best(tokens: list[Token], phrasings: list[str], params: ConceptsParams, tight: bool = False) -> Match | None:
+def _best(tokens: list[Token], phrasings: list[str], params: ConceptsParams, refuted: frozenset[int],
+          tight: bool = False) -> Match | None:
     """The best asserted match of any phrasing, else the best negated one, else None.
 
     ``tight``: the phrasing's words must stand (nearly) together. Used for misconceptions,
@@ -124,7 +125,6 @@ def _best(tokens: list[Token], phrasings: list[str], params: ConceptsParams, tig
     easy negatives" holds the words of "focuses on easy examples" but does not say it.
     """
     best = None
-    refuted = refuted_sentences(tokens)
     for phrasing in phrasings:
         # a misconception stands within its own length (little words included) plus the slack, in order
         window = len(phrasing_tokens(phrasing)) + params.misconception_slack if tight else params.window
@@ -135,9 +135,9 @@ def _best(tokens: list[Token], phrasings: list[str], params: ConceptsParams, tig
         if match and (best is None or (not match.negated, match.score) > (not best.negated, best.score)):
             best = match
     if best is None or best.negated:
-        refuted = _refuted_claim(tokens, phrasings, params)
-        if refuted is not None:
-            return refuted
+        claim = _refuted_claim(tokens, phrasings, params, refuted)
+        if claim is not None:
+            return claim
     if (best is None or best.negated) and params.meaning_threshold < 1 and not tight:
         # Misconceptions are matched by their words only: one costs the student marks, and a sentence
         # sharing its words ("assuming the null hypothesis is true") is close in meaning to it
@@ -170,8 +170,9 @@ class ConceptsType(QuestionType):
         tokens = ctx.reading
         if not tokens:
             return None
-        found = {c.id: _best(tokens, c.phrasings, params) for c in params.concepts}
-        wrong = _best(tokens, params.misconceptions, params, tight=True) if params.misconceptions else None
+        refuted = refuted_sentences(tokens)  # once per answer: every concept's matching reads it
+        found = {c.id: _best(tokens, c.phrasings, params, refuted) for c in params.concepts}
+        wrong = _best(tokens, params.misconceptions, params, refuted, tight=True) if params.misconceptions else None
         return Parsed({"found": found, "misconception": wrong, "tokens": tokens})
 
     def compare(self, parsed: Parsed, ctx: QuestionContext, params: ConceptsParams) -> Comparison:
