@@ -221,9 +221,20 @@ def _negated(tokens: Sequence[Token], positions: Sequence[int]) -> bool:
         if index in positions:
             continue
         token = tokens[index]
-        if token.word in NEGATIONS and (token.clause == clause or index > first):
-            return True
+        if token.word not in NEGATIONS or not (token.clause == clause or index > first):
+            continue
+        if index > 0 and token.word == "not" and tokens[index - 1].word in _ELLIPTICAL:
+            continue  # "if not, the process is terminated": "not" stands for a clause left out
+        if token.word in _NOUN_NEGATIONS and any(tokens[k].word in ("and", "or") for k in range(index + 1, first)):
+            continue  # "no preemption and circular wait": "no" denies its own noun, not the next item of a list
+        return True
     return False
+
+
+# "if not", "or not", "whether or not": the "not" negates a clause that is left out
+_ELLIPTICAL = frozenset({"if", "or", "whether"})
+# negations of a noun ("no X", "without X"): they do not reach past "and"/"or" to the next item of a list
+_NOUN_NEGATIONS = frozenset({"no", "without", "none"})
 
 
 def find_phrasing(tokens: Sequence[Token], phrasing: str, threshold: float, word_floor: float,

@@ -134,6 +134,9 @@ def test_condition_words_are_one_word(body, phrasing, found):
     ("a gradient highway, not a gate, helps", False),   # the negation is after the phrasing
     ("no clipping. The gradient highway helps", False),  # the negation is in another sentence
     ("it is not fast but a gradient highway helps", False),  # 'but' starts a new clause
+    ("no clipping and a gradient highway", False),  # "no" denies its own noun, not the next item of a list
+    ("if not, a gradient highway is added", False),  # "if not": the negated clause is left out
+    ("there is no gradient highway and no gate", True),
 ])
 def test_negation_in_the_same_clause(body, negated):
     phrasing = "gradient vanish" if "vanish" in body else "gradient highway"
