@@ -95,6 +95,17 @@ _BIG_LETTER = re.compile(r"\\(Sigma|Pi)(?![A-Za-z])\s*")
 _SQRT_SHORT = re.compile(r"\\sqrt(?![A-Za-z])\s*([0-9])")
 
 
+# A percent is a number over 100 ("50\\%" is 1/2); \\cfrac is \\frac set as a continued fraction.
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*\\?%")
+_CFRAC = re.compile(r"\\cfrac(?![A-Za-z])")
+
+
+def _percent_and_cfrac(text: str) -> str:
+    if "%" in text:
+        text = _PERCENT.sub(r"(\1/100)", text)
+    return _CFRAC.sub(r"\\frac", text) if "cfrac" in text else text
+
+
 def _braced_shorthand(text: str) -> str:
     """``\\frac12`` → ``\\frac{1}{2}``, ``\\frac1{n}`` and ``\\frac{1}n`` → ``\\frac{1}{n}``, ``\\sqrt2`` → ``\\sqrt{2}``."""
     if "frac" not in text and "\\sqrt" not in text:
@@ -160,7 +171,7 @@ def read_math(src: str) -> Statement:
     input; any other exception is a bug of ours (reported as a grader fault)."""
     if not isinstance(src, str):
         raise MathParseError("formula is not text")
-    text = _braced_shorthand(_strip(src))
+    text = _braced_shorthand(_percent_and_cfrac(_strip(src)))
     check_length(text)  # as written: spelling θ as \\theta does not make a formula too long
     source, text = text, expand_evaluation_bars(text)
     # \Sigma and \Pi are read like Σ and Π: the sum / product sign where that reads, else the letters

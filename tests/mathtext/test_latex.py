@@ -149,6 +149,10 @@ READS = [
     (r"\Sigma_k H_k", sympy.Sum(H[k], (k, -sympy.oo, sympy.oo))),
     (r"\Pi_{k=1}^{2} H_k", sympy.Product(H[k], (k, 1, 2))),
     (r"\Sigma", sympy.Symbol("Sigma")),
+    # a percent is a number over 100; \cfrac is \frac
+    (r"50\%", sympy.Rational(1, 2)),
+    (r"12.5% x", sympy.Rational(1, 8) * x),
+    (r"\cfrac{2}{3}", sympy.Rational(2, 3)),
 ]
 
 
