@@ -95,12 +95,21 @@ _BIG_LETTER = re.compile(r"\\(Sigma|Pi)(?![A-Za-z])\s*")
 _SQRT_SHORT = re.compile(r"\\sqrt(?![A-Za-z])\s*([0-9])")
 
 
-# A percent is a number over 100 ("50\\%" is 1/2); \\cfrac is \\frac set as a continued fraction.
+# A percent is a number over 100 ("50\\%" is 1/2); \\cfrac is \\frac set as a continued fraction;
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*\\?%")
 _CFRAC = re.compile(r"\\cfrac(?![A-Za-z])")
 
 
+# Thousands separators: LaTeX's "1{,}000" anywhere, and "1,000,000" when it is the whole formula
+# (inside brackets a comma separates a tuple's entries: "(1,500)").
+_THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
 def _percent_and_cfrac(text: str) -> str:
+    if "{,}" in text:
+        text = text.replace("{,}", "")
+    if _THOUSANDS.fullmatch(text):
+        text = text.replace(",", "")
     if "%" in text:
         text = _PERCENT.sub(r"(\1/100)", text)
     return _CFRAC.sub(r"\\frac", text) if "cfrac" in text else text

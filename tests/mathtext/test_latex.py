@@ -153,6 +153,10 @@ READS = [
     (r"50\%", sympy.Rational(1, 2)),
     (r"12.5% x", sympy.Rational(1, 8) * x),
     (r"\cfrac{2}{3}", sympy.Rational(2, 3)),
+    # thousands separators
+    ("1,000", sympy.Integer(1000)),
+    (r"1{,}000{,}000", sympy.Integer(1000000)),
+    ("12,345.5", sympy.Rational(24691, 2)),
 ]
 
 
