@@ -81,6 +81,9 @@ class ExpressionParams(CheckParams):
         return self
 
 
+NUMBER_TOLERANCE = 1e-9  # relative, for two numbers not both exact (π written as 3.14159265358979)
+
+
 def definitions(params: "ExpressionParams") -> dict[sympy.Basic, sympy.Expr]:
     """The notation an item defines, as {name: its formula}; ValueError for what cannot be read."""
     found: dict[sympy.Basic, sympy.Expr] = {}
@@ -168,6 +171,8 @@ def _verdict(student: sympy.Expr, expected: sympy.Expr, params: ExpressionParams
         return equal, how if equal is not False else "not equal to the reference"
     if unworked(a) and not unworked(b):  # \int_0^1 x f(x) dx restates the question: not an answer yet
         return False, "an integral or derivative not worked out"
+    if params.mode == "equal" and _plain_number(a) and _plain_number(b):
+        return _same_number(a, b)
     relation = "equal" if params.mode == "equal" else params.constant
     try:
         return relation_at_points(a, b, relation, params.points, params.seed), f"compared at {params.points} points"
@@ -179,6 +184,24 @@ def _verdict(student: sympy.Expr, expected: sympy.Expr, params: ExpressionParams
         sympy.Function, sympy.Indexed))
     # A difference simplify cannot bring to zero is not proof of a difference: undecided, flagged for a TA.
     return (True, "simplified") if decided else (None, "neither evaluation nor simplification could decide")
+
+
+def _plain_number(expr: sympy.Expr) -> bool:
+    return expr.is_number and not expr.free_symbols and not expr.atoms(sympy.Function, sympy.Indexed, sympy.Integral)
+
+
+def _same_number(a: sympy.Expr, b: sympy.Expr) -> tuple[bool | None, str]:
+    """Two numbers: exactly when both are exact (1/2^99 is not 1/2^98), else within a relative
+    tolerance with no absolute floor, so that tiny numbers are told apart."""
+    if a.is_Rational and b.is_Rational:
+        return a == b, "the same number" if a == b else "a different number"
+    try:
+        x, y = complex(sympy.N(a, 30)), complex(sympy.N(b, 30))
+    except (TypeError, ValueError, OverflowError):
+        return None, "a number that could not be evaluated"
+    scale = max(abs(x), abs(y))
+    same = abs(x - y) <= NUMBER_TOLERANCE * scale if scale else True
+    return same, "the same number" if same else "a different number"
 
 
 def _in_lowest_terms(expr: sympy.Expr) -> bool:

@@ -83,6 +83,18 @@ def test_sums_with_symbolic_bounds_are_added_up_at_points(student, reference, ou
                                                            "not equal to the reference")
 
 
+@pytest.mark.parametrize("student, reference, outcome", [
+    # two numbers: exactly when both are exact, else relative, with no absolute floor
+    (r"\frac{1}{2^{98}}", r"\frac{1}{2^{99}}", Outcome.INCORRECT),
+    (r"2^{-99}", r"\frac{1}{2^{99}}", Outcome.CORRECT),
+    (r"\frac{1}{3} \cdot 10^{-40}", r"\frac{1}{3 \cdot 10^{40}}", Outcome.CORRECT),
+    (r"\sqrt{2} \cdot 10^{-30}", r"\sqrt{2} \cdot 10^{-31}", Outcome.INCORRECT),
+    (r"\frac{\sqrt{8}}{2}", r"\sqrt{2}", Outcome.CORRECT),
+])
+def test_tiny_numbers_are_told_apart(student, reference, outcome):
+    assert grade(f"$${student}$$", latex=reference).outcome == outcome
+
+
 def test_reference_from_the_solver():
     O3, H3 = sympy.IndexedBase("O")[3], sympy.IndexedBase("H")[3]
     refs = {"dE3_dV_formula": (O3 - sympy.IndexedBase("Ohat")[3]) * H3}
