@@ -95,7 +95,7 @@ _BIG_LETTER = re.compile(r"\\(Sigma|Pi)(?![A-Za-z])\s*")
 _SQRT_SHORT = re.compile(r"\\sqrt(?![A-Za-z])\s*([0-9])")
 
 
-# A percent is a number over 100 ("50\\%" is 1/2); \\cfrac is \\frac set as a continued fraction;
+# A percent is a number over 100 ("50\\%" is 1/2); \\cfrac is \\frac set as a continued fraction.
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*\\?%")
 _CFRAC = re.compile(r"\\cfrac(?![A-Za-z])")
 
