@@ -23,20 +23,23 @@ import threading
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
 _LOCK = threading.Lock()
 
 
-@lru_cache(maxsize=1)
 def _model():
+    with _LOCK:  # outside the cache, so two threads asking at once load the model once
+        return _load_model()
+
+
+@lru_cache(maxsize=1)
+def _load_model():
     import wordllama
     from wordllama import WordLlama
 
-    with _LOCK:
-        return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+    return WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
 
 
 @lru_cache(maxsize=1)
@@ -69,13 +72,6 @@ def _vector(text: str) -> np.ndarray:
     vector = np.asarray(_model().embed([text], norm=True)[0], dtype=np.float64)
     vector.setflags(write=False)
     return vector
-
-
-def vectors(texts: Sequence[str]) -> np.ndarray:
-    """Unit-length embeddings of ``texts``, one row each."""
-    if not texts:
-        return np.zeros((0, 256))
-    return np.vstack([_vector(text) for text in texts])
 
 
 def similarity(a: str, b: str) -> float:

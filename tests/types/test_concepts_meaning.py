@@ -35,7 +35,7 @@ def test_the_embeddings_load_from_the_installed_package_without_any_network(monk
 
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket.socket, "connect", refuse)
-    meaning._model.cache_clear()
+    meaning._load_model.cache_clear()
     meaning._vector.cache_clear()
     assert meaning.similarity("the gradient vanishes", "the gradient vanishes") == pytest.approx(1.0)
 
