@@ -11,14 +11,14 @@ misconception is asserted. Matching is OCR-tolerant and negation-aware (see
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from pydantic import Field, model_validator
 
 from grader.model import Evidence, Outcome, Segment
 from grader.types.base import CheckParams, Comparison, Parsed, QuestionContext, QuestionType, SelfTest, register
-from grader.types.concepts_meaning import meaning_match
+from grader.types.concepts_meaning import Unit, meaning_match, prose_units
 from grader.types.phrasing import (
     NEGATIONS, Match, Token, content_words, contrast_forms, find_phrasing, phrasing_tokens, refuted_sentences, tokenize,
 )
@@ -96,6 +96,16 @@ class ConceptsParams(CheckParams):
 
 
 
+@dataclass(frozen=True)
+class AnswerReading:
+    """What every concepts item of a question reads from its answer, read once (``read``): the
+    tokens, the sentences refuted by the one after them, and the sentences compared by meaning."""
+
+    tokens: list[Token]
+    refuted: frozenset[int]
+    sentences: tuple[Unit, ...]
+
+
 def _refuted_claim(tokens: list[Token], phrasings: list[str], params: ConceptsParams,
                    refuted: frozenset[int]) -> Match | None:
     """A negative phrasing ("a large p-value does not prove H0") said as a claim followed by its
@@ -116,14 +126,14 @@ def _refuted_claim(tokens: list[Token], phrasings: list[str], params: ConceptsPa
     return None
 
 
-def _best(tokens: list[Token], phrasings: list[str], params: ConceptsParams, refuted: frozenset[int],
-          tight: bool = False) -> Match | None:
+def _best(answer: AnswerReading, phrasings: list[str], params: ConceptsParams, tight: bool = False) -> Match | None:
     """The best asserted match of any phrasing, else the best negated one, else None.
 
     ``tight``: the phrasing's words must stand (nearly) together. Used for misconceptions,
     which cost the student marks: "focuses on hard, misclassified examples and the many
     easy negatives" holds the words of "focuses on easy examples" but does not say it.
     """
+    tokens, refuted = answer.tokens, answer.refuted
     best = None
     for phrasing in phrasings:
         # a misconception stands within its own length (little words included) plus the slack, in order
@@ -143,7 +153,7 @@ def _best(tokens: list[Token], phrasings: list[str], params: ConceptsParams, ref
         # sharing its words ("assuming the null hypothesis is true") is close in meaning to it
         # ("the probability that the null hypothesis is true") without saying it.
         said = meaning_match(tokens, phrasings, params.meaning_threshold, params.word_threshold, params.aliases,
-                             params.contrast_words)
+                             params.contrast_words, answer.sentences)
         if said is not None:
             best = said
     return best
@@ -163,17 +173,17 @@ class ConceptsType(QuestionType):
     def reading_key(self, params: ConceptsParams) -> str:
         return "tokens"
 
-    def read(self, segment: Segment, params: ConceptsParams) -> list[Token]:
-        return tokenize(segment.lines)
+    def read(self, segment: Segment, params: ConceptsParams) -> AnswerReading:
+        tokens = tokenize(segment.lines)
+        return AnswerReading(tokens, refuted_sentences(tokens), tuple(prose_units(tokens)))
 
     def parse(self, ctx: QuestionContext, params: ConceptsParams) -> Parsed | None:
-        tokens = ctx.reading
-        if not tokens:
+        answer: AnswerReading = ctx.reading
+        if not answer.tokens:
             return None
-        refuted = refuted_sentences(tokens)  # once per answer: every concept's matching reads it
-        found = {c.id: _best(tokens, c.phrasings, params, refuted) for c in params.concepts}
-        wrong = _best(tokens, params.misconceptions, params, refuted, tight=True) if params.misconceptions else None
-        return Parsed({"found": found, "misconception": wrong, "tokens": tokens})
+        found = {c.id: _best(answer, c.phrasings, params) for c in params.concepts}
+        wrong = _best(answer, params.misconceptions, params, tight=True) if params.misconceptions else None
+        return Parsed({"found": found, "misconception": wrong, "tokens": answer.tokens})
 
     def compare(self, parsed: Parsed, ctx: QuestionContext, params: ConceptsParams) -> Comparison:
         found: dict[str, Match | None] = parsed.value["found"]

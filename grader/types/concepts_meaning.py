@@ -48,26 +48,31 @@ class Unit:
 
 
 def units(tokens: Sequence[Token]) -> list[Unit]:
-    """Every sentence of the answer, and every clause of its long sentences."""
-    found: list[Unit] = []
-    for key in ("sentence", "clause"):
-        groups: dict[int, list[int]] = {}
-        for index, token in enumerate(tokens):
-            groups.setdefault(getattr(token, key), []).append(index)
-        for positions in groups.values():
-            if key == "clause" and len(positions) < 4:
-                continue
-            if key == "clause" and len(groups) > 1 and len(_sentence_of(tokens, positions)) <= _LONG_SENTENCE:
-                continue
-            unit = Unit(tuple(positions), " ".join(tokens[i].text for i in positions))
+    """Every sentence of the answer, and every clause of four words or more of its long sentences."""
+    sentences = _groups(tokens, "sentence")
+    found = [_unit(tokens, positions) for positions in sentences.values()]
+    for positions in _groups(tokens, "clause").values():
+        if len(positions) >= 4 and len(sentences[tokens[positions[0]].sentence]) > _LONG_SENTENCE:
+            unit = _unit(tokens, positions)
             if unit not in found:
                 found.append(unit)
     return found
 
 
-def _sentence_of(tokens: Sequence[Token], positions: Sequence[int]) -> list[int]:
-    sentence = tokens[positions[0]].sentence
-    return [i for i, t in enumerate(tokens) if t.sentence == sentence]
+def prose_units(tokens: Sequence[Token]) -> list[Unit]:
+    """The units that read as prose: what is compared by meaning (read once per answer)."""
+    return [unit for unit in units(tokens) if _is_prose([tokens[i].word for i in unit.positions])]
+
+
+def _groups(tokens: Sequence[Token], key: str) -> dict[int, list[int]]:
+    groups: dict[int, list[int]] = {}
+    for index, token in enumerate(tokens):
+        groups.setdefault(getattr(token, key), []).append(index)
+    return groups
+
+
+def _unit(tokens: Sequence[Token], positions: Sequence[int]) -> Unit:
+    return Unit(tuple(positions), " ".join(tokens[i].text for i in positions))
 
 
 def _negated(tokens: Sequence[Token], positions: Sequence[int]) -> bool:
@@ -109,15 +114,17 @@ def _is_prose(words: Sequence[str]) -> bool:
 
 
 def meaning_match(tokens: Sequence[Token], phrasings: Sequence[str], threshold: float, word_floor: float,
-                  aliases: Mapping[str, Sequence[str]], contrasts: frozenset[str]) -> Match | None:
-    """The sentence that says one of ``phrasings`` in other words, as a Match (score: similarity × 100)."""
+                  aliases: Mapping[str, Sequence[str]], contrasts: frozenset[str],
+                  sentences: Sequence[Unit] | None = None) -> Match | None:
+    """The sentence that says one of ``phrasings`` in other words, as a Match (score: similarity × 100).
+    ``sentences``: the answer's ``prose_units``, when the caller has read them already."""
     if not tokens or not phrasings:
         return None
     prose = [p for p in phrasings if content_words(p) and _is_prose(p.lower().split())]
+    if not prose:
+        return None
     best: Match | None = None
-    for unit in units(tokens):
-        if not prose or not _is_prose([tokens[i].word for i in unit.positions]):
-            continue
+    for unit in prose_units(tokens) if sentences is None else sentences:
         for phrasing in prose:
             words = content_words(phrasing)
             score = similarity(phrasing, unit.text)
