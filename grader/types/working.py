@@ -27,14 +27,13 @@ from pydantic import Field, model_validator
 from grader.errors import MathParseError
 from grader.model import Evidence, Outcome
 from grader.numbers import as_fraction
-from grader.reading.plain_math import plain_to_latex
 from grader.types.base import (
     CheckParams, Comparison, Parsed, QuestionContext, QuestionType, SelfTest, register, unknown_reference,
 )
 from grader.types.matrix_scoring import matrix_of
 from grader.types.phrasing import find_phrasing, tokenize
 from grader.types.working_find import (
-    Found, find_equations, find_formulas, find_products, formula_tokens, product_entries, unknown_symbols,
+    Found, find_equations, find_formulas, find_products, formula_tokens, name_latex, product_entries, unknown_symbols,
 )
 
 
@@ -184,8 +183,7 @@ def _equations_text(params: EquationsParams, refs: Mapping[str, Any]) -> str:
     lines = []
     for row, c in zip(system, rhs):
         if any(row) and len(lines) < params.need:
-            left = " + ".join(f"({_text(a)}) {plain_to_latex(x) if chr(92) not in x else x}"
-                              for a, x in zip(row, params.unknowns) if a)
+            left = " + ".join(f"({_text(a)}) {name_latex(x)}" for a, x in zip(row, params.unknowns) if a)
             lines.append(f"$${left} = {_text(c)}$$")
     return "\n".join(lines)
 

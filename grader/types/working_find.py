@@ -69,10 +69,7 @@ def _sources(lines: Sequence[Line]) -> list[tuple[int, str]]:
 
 def _sides(source: str) -> Iterable[str]:
     for statement in split_statements(source):
-        cuts = [0, *(p for m in top_level(statement, _RELATION) for p in (m.start(), m.end())), len(statement)]
-        for start, end in zip(cuts[::2], cuts[1::2]):
-            if statement[start:end].strip():
-                yield statement[start:end].strip()
+        yield from (side.strip() for side in _split(statement, _RELATION) if side.strip())
 
 
 def _is_numeric_text(side: str) -> bool:
@@ -230,11 +227,16 @@ def find_products(lines: Sequence[Line], ways: dict[str, list[tuple[Exact, Exact
     return found
 
 
+def name_latex(name: str) -> str:
+    """A rubric's name as LaTeX: ``pi_1`` (plain) is ``\\pi_{1}``; ``\\pi_1`` is already LaTeX."""
+    return name if "\\" in name else plain_to_latex(name)
+
+
 def unknown_symbols(names: Sequence[str]) -> list[sympy.Expr]:
     """The rubric's unknowns as the reader reads them (``pi_1`` → π₁, as a student's ``\\pi_1``)."""
     symbols = []
     for name in names:
-        sides = read_math(name if "\\" in name else plain_to_latex(name)).sides
+        sides = read_math(name_latex(name)).sides
         if len(sides) != 1 or not (isinstance(sides[0], (sympy.Symbol, sympy.Indexed))):
             raise MathParseError(f"{name!r} is not one name")
         symbols.append(sides[0])
