@@ -39,6 +39,7 @@ from grader.flags import Note, note
 from grader.limits import run_limited
 from grader.mathtext.evaluate import Undecided, relation_at_points, unworked
 from grader.mathtext.latex import Statement, read_math, settle
+from grader.mathtext.look_alikes import respelt
 from grader.mathtext.repairs import apply_repairs
 from grader.mathtext.statements import split_statements
 from grader.mathtext.writer import to_latex
@@ -64,6 +65,10 @@ class ExpressionParams(CheckParams):
         default_factory=dict,
         description="notation: LaTeX name -> its definition in LaTeX ('\\bar{x}': '\\frac{1}{n}\\sum_{i=1}^{n} x_i'), "
                     "substituted in both formulas before comparing")
+    look_alikes: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="OCR: a symbol in LaTeX -> the characters OCR writes for it ('\\theta': ['0', 'O']); a formula is "
+                    "also read with the symbol put in, flagged, when the item's reference has that symbol")
     parse_seconds: float = Field(default=1.0, gt=0, le=10)
     simplify_seconds: float = Field(default=2.0, gt=0, le=30)
 
@@ -78,6 +83,7 @@ class ExpressionParams(CheckParams):
                 except MathParseError as exc:
                     raise ValueError(f"{key}: {exc}") from None
         definitions(self)  # raises on a name or a definition it cannot read
+        look_alike_symbols(self)
         return self
 
 
@@ -100,6 +106,27 @@ def definitions(params: "ExpressionParams") -> dict[sympy.Basic, sympy.Expr]:
     return found
 
 
+def look_alike_symbols(params: "ExpressionParams") -> dict[str, sympy.Basic]:
+    """Each look-alike's symbol as read ({"\\theta": θ}); ValueError for a key that is not a name or a
+    digit, or a look-alike that is not one character or is declared for two symbols."""
+    found: dict[str, sympy.Basic] = {}
+    owner: dict[str, str] = {}
+    for symbol, forms in params.look_alikes.items():
+        try:
+            atom = read_math(symbol).expr
+        except MathParseError as exc:
+            raise ValueError(f"look_alikes: {symbol!r}: {exc}") from None
+        if not (isinstance(atom, sympy.Symbol) or (symbol.isdigit() and len(symbol) == 1)):
+            raise ValueError(f"look_alikes: {symbol!r} is neither a name (like \\theta) nor a digit")
+        for written in forms:
+            if len(written) != 1 or not written.isalnum() or written == symbol:
+                raise ValueError(f"look_alikes: {symbol!r}: {written!r} is not one other letter or digit")
+            if owner.setdefault(written, symbol) != symbol:
+                raise ValueError(f"look_alikes: {written!r} is declared for both {owner[written]!r} and {symbol!r}")
+        found[symbol] = atom
+    return found
+
+
 def reference_expr(params: ExpressionParams, refs: Mapping[str, Any]) -> sympy.Expr:
     value = refs[params.reference] if params.reference is not None else params.latex
     if isinstance(value, str):
@@ -117,6 +144,7 @@ class _Read:
     statement: Statement | None
     problem: str = ""
     repairs: tuple[str, ...] = ()
+    source: str = ""  # the statement's LaTeX, read again with the item's look-alikes
 
 
 def _answer_sides(statement: Statement) -> list[sympy.Expr]:
@@ -242,21 +270,30 @@ class ExpressionType(QuestionType):
                 try:
                     statement = run_limited(read_math, piece, seconds=params.parse_seconds)
                 except MathParseError as exc:
-                    statements.append(_Read(evidence, None, str(exc)))
+                    statements.append(_Read(evidence, None, str(exc), (), piece))
                     continue
                 names: list[str] = []
                 if params.repair:
                     statement, names = apply_repairs(statement)
-                statements.append(_Read(evidence, statement, "", tuple(names)))
+                statements.append(_Read(evidence, statement, "", tuple(names), piece))
         return tuple(statements)
 
     def parse(self, ctx: QuestionContext, params: ExpressionParams) -> Parsed | Invalid | None:
         lhs = read_math(params.lhs).expr if params.lhs else None
         found: list[tuple[Evidence, sympy.Expr, tuple[str, ...]]] = []
         unreadable: list[tuple[Evidence, str]] = []
+        look_alikes = _own_look_alikes(params, ctx.refs)
         for read in ctx.reading:
+            # the look-alike reading first: candidates are tried last to first, so the formula as
+            # written is compared before it
+            respelt = _respelt(read.source, look_alikes, params) if look_alikes else None
+            if respelt is not None:
+                statement, names = respelt
+                found.extend((read.evidence, side, read.repairs + names)
+                             for side in _candidates(statement, lhs, params.find))
             if read.statement is None:
-                unreadable.append((read.evidence, read.problem))
+                if respelt is None:
+                    unreadable.append((read.evidence, read.problem))
                 continue
             found.extend((read.evidence, side, read.repairs) for side in _candidates(read.statement, lhs, params.find))
         if found:
@@ -302,6 +339,35 @@ class ExpressionType(QuestionType):
             SelfTest("incorrect", f"$${prefix}{to_latex(wrong)}$$", "the reference plus a perturbation"),
             SelfTest("invalid", f"$${prefix}\\frac{{1}}{{$$", "unreadable formula"),
         ]
+
+
+def _own_look_alikes(params: ExpressionParams, refs: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The item's look-alikes for the symbols its reference has (an O is read as θ only where θ is
+    expected), and for digits."""
+    if not params.look_alikes:
+        return {}
+    symbols = settle(reference_expr(params, refs)).free_symbols
+    return {symbol: tuple(params.look_alikes[symbol]) for symbol, atom in look_alike_symbols(params).items()
+            if not isinstance(atom, sympy.Symbol) or atom in symbols}
+
+
+def _respelt(source: str, look_alikes: Mapping[str, tuple[str, ...]], params: ExpressionParams
+             ) -> tuple[Statement, tuple[str, ...]] | None:
+    """The statement read with the look-alikes put in, and what was read so; None when nothing
+    changed or the respelt formula cannot be read either."""
+    if not source:
+        return None
+    text, names = respelt(source, look_alikes)
+    if not names:
+        return None
+    try:
+        statement = run_limited(read_math, text, seconds=params.parse_seconds)
+    except MathParseError:
+        return None
+    if params.repair:
+        statement, repaired = apply_repairs(statement)
+        names = names + tuple(repaired)
+    return statement, names
 
 
 def _repaired(names: tuple[str, ...]) -> tuple[Note, ...]:

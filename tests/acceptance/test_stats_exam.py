@@ -28,11 +28,9 @@ DOMAIN_TYPES = {"ap_table", "construction", "derivation"}  # the deep-learning p
 # sheet -> what the engine gets wrong there, as measured (filled in from the measurement, never
 # by tuning to a sheet). Revision 4 of the rubric (NOTES.md) grades all 50 marks: q4's two method
 # marks became `working` items when the engine could read working.
-# Measured 2026-12-01 (second session of the day):
+# Measured 2026-12-02 (revision 5: look-alikes):
 KNOWN_MISSES: dict[str, str] = {
     "s02_correct_alternative_forms": "45/50: q2 4/6 and q3 6/7 (the rubric's same_form items and a log-likelihood written straight away), q6 4/6 (paraphrases, issue 13)",
-    "s04_ocr_damaged_strong": "43 vs 47-49: q2 1/6 (θ read as the digit 0 throughout), q6 4/5",
-    "s05_ocr_damaged_mixed": "30 vs 35-37: q2 2/4 (θ read as O), q3 3/6 (λ read as X, which the rubric does not define), q4 4/5",
 }
 
 

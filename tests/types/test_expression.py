@@ -264,3 +264,38 @@ def test_a_statement_after_an_implication_is_read_on_its_own():
 ])
 def test_a_number_after_a_formula_is_its_value(text, reference, outcome):
     assert grade(text, latex=reference, lhs=r"\hat{\lambda}").outcome == outcome
+
+
+LOOK = {"\\theta": ["0", "O"], "\\lambda": ["X"], "1": ["l"]}
+
+
+@pytest.mark.parametrize("text, latex, outcome", [
+    (r"$E[X] = \frac{0}{0+1}$", r"\frac{\theta}{\theta+1}", Outcome.CORRECT),
+    (r"$\frac{O}{O+l}$", r"\frac{\theta}{\theta+1}", Outcome.CORRECT),
+    (r"$\frac{0}{0+2}$", r"\frac{\theta}{\theta+1}", Outcome.INCORRECT),   # read either way, it is wrong
+    (r"$0$", r"\frac{\theta}{\theta+1}", Outcome.INCORRECT),
+    (r"$\frac{\theta}{\theta+1} + 0$", r"\frac{\theta}{\theta+1}", Outcome.CORRECT),  # as written
+    (r"$\frac{\theta}{0+1}$", r"\frac{\theta}{\theta+1}", Outcome.INCORRECT),  # θ is written there: 0 is 0
+    (r"$-nX + 3$", r"3 - n\lambda", Outcome.CORRECT),
+    (r"$-nX + 3$", r"3 - n\theta", Outcome.INCORRECT),  # X is a look-alike of λ, which this reference lacks
+])
+def test_look_alikes_are_a_second_reading_for_the_references_symbols(text, latex, outcome):
+    result = grade(text, latex=latex, look_alikes=LOOK)
+    assert result.outcome is outcome
+
+
+def test_a_look_alike_reading_is_flagged_with_what_was_read():
+    result = grade(r"$\frac{0}{0+1}$", latex=r"\frac{\theta}{\theta+1}", look_alikes=LOOK)
+    assert result.outcome is Outcome.CORRECT
+    assert [f.code for f in result.flags] == ["ocr-repaired"] and "0 read as θ" in result.flags[0].message
+    assert "0 read as θ" in result.repairs
+
+
+@pytest.mark.parametrize("look_alikes, message", [
+    ({"x^2": ["0"]}, "neither a name"),
+    ({"\\theta": ["00"]}, "not one other letter"),
+    ({"\\theta": ["O"], "\\omega": ["O"]}, "declared for both"),
+])
+def test_bad_look_alikes_are_rubric_errors(look_alikes, message):
+    with pytest.raises(pydantic.ValidationError, match=message):
+        Params(latex="x", look_alikes=look_alikes)

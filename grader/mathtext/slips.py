@@ -1,0 +1,62 @@
+"""Slips of the hand and of OCR that have one reading, undone before a formula is parsed.
+
+* ``\\frac{θ}{(θ+1)^2(θ+2}``: a parenthesis left open inside a braced group is closed where
+  the group ends (a group cannot end inside a parenthesis, so nothing else is meant);
+* ``x . θ x^{θ-1}``: a full stop standing alone between two factors is the product dot
+  handwriting puts there (not between two digits: ``3 . 5`` may be 3.5);
+* ``\\int_O^l``: a bound of an integral that is a lone O or l/I is the digit 0 or 1 (OCR's
+  look-alikes; a lone letter there is never meant as a variable named O or l).
+
+``undo_slips(text)`` applies them; it returns the text unchanged when none is there, so a
+correct formula costs one scan.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPACED_DOT = re.compile(r"(?<=[^\s\d.])\s+\.\s+(?=[^\s\d.])|(?<=\d)\s+\.\s+(?=[^\s\d.])|(?<=[^\s\d.])\s+\.\s+(?=\d)")
+_BOUND = re.compile(r"(\\int(?![A-Za-z])\s*)(_\s*(?:\{\s*[OolI]\s*\}|[OolI](?![A-Za-z])))?(\s*\^\s*(?:\{\s*[OolI]\s*\}|[OolI](?![A-Za-z])))?")
+_DIGIT_OF = {"O": "0", "o": "0", "l": "1", "I": "1"}
+
+
+def close_groups(text: str) -> str:
+    """Close a "(" left open when its braced group ends: ``{(a+2}`` → ``{(a+2)}``. A "[" closed by
+    ")" is an interval (``[0, 1)``), and an unclosed "[" is left alone."""
+    if text.count("(") <= text.count(")") or "}" not in text:
+        return text
+    out: list[str] = []
+    stack: list[str] = []
+    for char in text:
+        if char in "{([":
+            stack.append(char)
+        elif char in ")]":
+            if stack and stack[-1] in "([":
+                stack.pop()
+        elif char == "}":
+            while stack and stack[-1] in "([":
+                if stack.pop() == "(":
+                    out.append(")")
+            if stack:
+                stack.pop()
+        out.append(char)
+    return "".join(out)
+
+
+def _digit_bounds(match: re.Match[str]) -> str:
+    def digit(part: str | None) -> str:
+        if not part:
+            return ""
+        return re.sub(r"[OolI](?![A-Za-z])", lambda m: _DIGIT_OF[m.group()], part, count=1)
+
+    return match.group(1) + digit(match.group(2)) + digit(match.group(3))
+
+
+def undo_slips(text: str) -> str:
+    if "(" in text:
+        text = close_groups(text)
+    if " ." in text:
+        text = _SPACED_DOT.sub(r" \\cdot ", text)
+    if "\\int" in text:
+        text = _BOUND.sub(_digit_bounds, text)
+    return text
