@@ -14,6 +14,8 @@ concept only when all of these hold:
   or the item's aliases) are in the sentence — a third of them, at least one;
 * the same polarity: a sentence with a negation earns no phrasing without one ("the gradient
   does not vanish" never earns "the gradient vanishes"), and a negated phrasing needs one;
+* a condition first: a phrasing that opens with one ("given H0 is true") needs a condition word
+  before the rest of its words ("… H0 is true, given the data" conditions on the data);
 * no opposite: a sentence holding, instead of a word of the phrasing, its plain English
   opposite ("low" for "high", "own" for "share") or another of the item's declared
   ``contrasts`` ("underfit" for "overfit") says the opposite.
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from grader.types.meaning import is_word, lemma, similarity
-from grader.types.phrasing import NEGATIONS, Match, Token, content_words
+from grader.types.phrasing import CONDITIONALS, NEGATIONS, Match, Token, content_words
 from grader.types.phrasing import similarity as word_similarity
 
 # Plain English opposites (a course's own are the rubric's ``contrasts``), by lemma.
@@ -106,6 +108,15 @@ def _opposite(tokens: Sequence[Token], unit: Unit, phrasing_words: set[str], con
     return False
 
 
+def _condition_first(tokens: Sequence[Token], unit: Unit, anchors: Sequence[int]) -> bool:
+    """A phrasing that opens with a condition ("given H0 is true") is said only by a sentence whose
+    condition word comes before what it conditions: "the probability that H0 is true, given the
+    data" conditions on the data."""
+    conditions = [i for i in unit.positions if tokens[i].word in CONDITIONALS]
+    rest = [i for i in anchors if tokens[i].word not in CONDITIONALS]
+    return bool(conditions) and (not rest or min(conditions) < min(rest))
+
+
 def _is_prose(words: Sequence[str]) -> bool:
     """Whether words read as English prose: embeddings compare meanings of sentences, not of
     formulas or keyword lists ("p t 0 1 log p", "FL(p_t) = -(1 - p_t)^gamma log(p_t)")."""
@@ -138,6 +149,8 @@ def meaning_match(tokens: Sequence[Token], phrasings: Sequence[str], threshold: 
             if _negated(tokens, unit.positions) != negative_phrasing:
                 continue
             if _opposite(tokens, unit, phrasing_words, contrasts):
+                continue
+            if words[0][0] in CONDITIONALS and not _condition_first(tokens, unit, anchors):
                 continue
             best = Match(phrasing, round(score * 100, 2), tuple(sorted(anchors)), False, how="meaning")
     return best

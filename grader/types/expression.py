@@ -191,6 +191,10 @@ def _verdict(student: sympy.Expr, expected: sympy.Expr, params: ExpressionParams
     if a == b:
         return True, "same expression"
     if params.mode == "same_form":
+        if _same_operator(a, b):  # ∫₀¹ θx^θ dx is the set-up ∫₀¹ x·θx^(θ−1) dx, its integrand multiplied out
+            inner, how = _verdict(a.function, b.function, params.model_copy(update={"mode": "equal", "define": {}}))
+            if inner:
+                return True, f"the same {type(b).__name__.lower()}, its body in another form ({how})"
         return False, "not written in the expected form"
     if params.mode == "simplified":
         equal, how = _verdict(student, expected, params.model_copy(update={"mode": "equal"}))
@@ -212,6 +216,12 @@ def _verdict(student: sympy.Expr, expected: sympy.Expr, params: ExpressionParams
         sympy.Function, sympy.Indexed))
     # A difference simplify cannot bring to zero is not proof of a difference: undecided, flagged for a TA.
     return (True, "simplified") if decided else (None, "neither evaluation nor simplification could decide")
+
+
+def _same_operator(a: sympy.Expr, b: sympy.Expr) -> bool:
+    """Both an integral, a sum or a product over the same variables and bounds (compared as written)."""
+    kinds = (sympy.Integral, sympy.Sum, sympy.Product)
+    return isinstance(b, kinds) and type(a) is type(b) and a.limits == b.limits
 
 
 def _plain_number(expr: sympy.Expr) -> bool:

@@ -247,6 +247,9 @@ def find_phrasing(tokens: Sequence[Token], phrasing: str, threshold: float, word
     if not words or not tokens:
         return None
     span = window or max(6, 3 * len(words) + 3)
+    # "given H0 is true": a condition comes before what it conditions, so "the probability that H0 is
+    # true, given the data" does not say it (the condition there is the data)
+    condition_first = words[0][0] in CONDITIONALS and len(words) > 1
     weights = [max(len(w), 3) for w, _ in words]
     candidates: list[list[tuple[int, float]]] = []
     for word, acronym in words:
@@ -276,6 +279,8 @@ def find_phrasing(tokens: Sequence[Token], phrasing: str, threshold: float, word
             if min(positions) != start:
                 continue
             if ordered and any(a >= b for a, b in zip(positions, positions[1:])):
+                continue
+            if condition_first and positions[0] != min(positions):
                 continue
             score = sum(w * s for w, (_, s) in zip(weights, chosen)) / sum(weights)
             if score < threshold:

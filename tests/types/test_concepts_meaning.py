@@ -166,3 +166,15 @@ def test_any_k_of_n_says_how_many_were_found_and_names_a_few_others():
     assert comparison.fraction == pytest.approx(2 / 3)
     assert comparison.detail == ("2 of the 3 ideas needed; others that count: “stacks are private”, “files are shared”, "
                                  "“registers are private”")
+
+
+@pytest.mark.parametrize("answer, found", [
+    ("We compute it assuming the null hypothesis is true.", True),
+    ("Given that the null hypothesis is true, it is the chance of data this extreme.", True),
+    ("It is the probability that the null hypothesis is true, given the data we observed.", False),
+    ("The probability that the null hypothesis is true given what we saw.", False),
+])
+def test_a_condition_comes_before_what_it_conditions(answer, found):
+    check = {"any_of": [{"id": "h0", "phrasings": ["given that the null hypothesis is true"]}]}
+    result = grade(check, answer)
+    assert (result is not None and result.outcome is Outcome.CORRECT) is found

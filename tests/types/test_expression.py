@@ -299,3 +299,15 @@ def test_a_look_alike_reading_is_flagged_with_what_was_read():
 def test_bad_look_alikes_are_rubric_errors(look_alikes, message):
     with pytest.raises(pydantic.ValidationError, match=message):
         Params(latex="x", look_alikes=look_alikes)
+
+
+@pytest.mark.parametrize("text, outcome", [
+    (r"$\int_0^1 \theta x^{\theta}\,dx$", Outcome.CORRECT),          # the integrand multiplied out
+    (r"$\int_0^1 x \theta x^{\theta-1}\,dx$", Outcome.CORRECT),
+    (r"$\int_0^1 \theta x^{\theta-1}\,dx$", Outcome.INCORRECT),      # ∫ f, not ∫ x f
+    (r"$\int_0^2 \theta x^{\theta}\,dx$", Outcome.INCORRECT),        # other bounds
+    (r"$\frac{\theta}{\theta+1}$", Outcome.INCORRECT),               # the value is not the set-up
+])
+def test_same_form_of_an_integral_is_its_bounds_as_written_and_an_equal_integrand(text, outcome):
+    result = grade(text, latex=r"\int_0^1 x \theta x^{\theta - 1}\,dx", mode="same_form")
+    assert result.outcome is outcome
