@@ -67,6 +67,7 @@ _FLAGS = (
     Flag("question-text-ignored", "lines that copy the question were not graded as the answer", "info", "ta"),
     Flag("part-unlabelled", "no label was found for some parts of the question; their items read the whole answer", "review", "ta"),
     Flag("carried-forward", "credited as error carried forward from the student's own earlier answer", "info"),
+    Flag("implied", "credited because other items of the question that the marking scheme says earn it are right", "info"),
     Flag("by-hand", "graded by hand: the rubric leaves this item to a TA", "review"),
     # faults: never the student's
     Flag("time-limit", "not graded: time limit", "fault", transient=True),

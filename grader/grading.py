@@ -200,6 +200,34 @@ def _anywhere_in_the_answer(item: Item) -> Item:
     return replace(item, params=item.params.model_copy(update={"find": "any"}))
 
 
+def _implied(question: Question, graded: list[GradedItem]) -> list[GradedItem]:
+    """Items earned because the items they are ``implied_by`` are fully right, judged on those items'
+    own results (an implied credit never implies another)."""
+    by_id = {item.id: done.result for item, done in zip(question.items, graded)}
+    out = []
+    for item, done in zip(question.items, graded):
+        sources = [by_id[i] for i in item.spec.implied_by]
+        result = done.result
+        if not sources or result.score >= result.max or result.max <= 0 \
+                or not all(s.outcome is Outcome.CORRECT and s.score >= s.max for s in sources):
+            out.append(done)
+            continue
+        names = " and ".join(_described(question, s.id) for s in sources)
+        how = f"implied by {', '.join(s.id for s in sources)}"
+        feedback = f"Credited: the marking scheme gives this mark for {names}, which you have right."
+        implied = replace(result, score=result.max, outcome=Outcome.CORRECT, found=sources[0].found,
+                          evidence=tuple(e for s in sources for e in s.evidence), feedback=feedback, detail=how)
+        out.append(replace(done, result=implied, flags=done.flags + (note("implied", how, item=item.id),)))
+    return out
+
+
+def _described(question: Question, item_id: str) -> str:
+    """How a student reads another item: "your (a) log-likelihood …" from its part and description."""
+    item = next(i for i in question.items if i.id == item_id)
+    text = item.spec.description
+    return f"your {text}" if text.startswith("(") else f"your answer ({text})"
+
+
 def grade_question(question: Question, segment: Segment, budget_seconds: float) -> QuestionResult:
     """Every item of the question, in the rubric's order (a later item may carry an earlier one's
     answer forward); an item of a part reads only that part's lines."""
@@ -214,6 +242,7 @@ def grade_question(question: Question, segment: Segment, budget_seconds: float) 
         done = grade_item(item, question, scoped, readings, budget_seconds, values)
         values[item.id] = done.value
         graded.append(done)
+    graded = _implied(question, graded)
     part_flags: tuple[Note, ...] = ()
     if split and segment.lines and split.unlabelled and any(item.spec.part in split.unlabelled for item in question.items):
         part_flags = (note("part-unlabelled", "no label found for part " + ", ".join(f"({p})" for p in split.unlabelled)),)

@@ -241,3 +241,32 @@ def test_an_items_contrasts_add_to_the_exams_declared_opposites(tmp_path):
     assert params.contrasts == ["overfit", "underfit", "explode", "vanish"] and params.aliases == {"model": ["net"]}
     question = _grade(rubric, "1. The degree 15 model underfits the training data.")
     assert question.score == 0
+
+
+# A scheme's "a correct (b) also earns the (a) mark": implied_by.
+IMPLIED = {**BAYES, "items": [
+    {**BAYES["items"][0], "implied_by": ["b"]},
+    {k: v for k, v in BAYES["items"][1].items() if k != "carry_forward"},
+    {**BAYES["items"][2], "implied_by": ["a", "b"]},
+]}
+
+
+@pytest.mark.parametrize("text, scores", [
+    ("1. (b) $P(D|+) = 0.155$", {"a": 1, "b": 1, "c": 0}),       # (a) earned by (b); (c) needs a and b themselves
+    ("1. (a) $P(+) = 0.116$ (b) $P(D|+) = 0.155$", {"a": 1, "b": 1, "c": 1}),
+    ("1. (a) $P(+) = 0.5$ (b) $P(D|+) = 0.3$", {"a": 0, "b": 0, "c": 0}),
+])
+def test_an_item_implied_by_others_is_earned_when_they_are_right(tmp_path, text, scores):
+    question = _grade(_rubric(tmp_path, IMPLIED), text)
+    items = _by_id(question)
+    assert {k: items[k].score for k in scores} == scores
+    if scores["a"] and "(a)" not in text:
+        assert items["a"].detail == "implied by b" and "P(D|+)" in items["a"].feedback
+        assert "implied" in {f.code for f in question.flags}
+
+
+def test_implied_by_must_name_another_item_of_the_question(tmp_path):
+    bad = {**BAYES, "items": [{**BAYES["items"][0], "implied_by": ["a"]}, *BAYES["items"][1:]]}
+    with pytest.raises(RubricError) as caught:
+        _rubric(tmp_path, bad)
+    assert "implied_by 'a', which is not another item" in "\n".join(caught.value.lines())

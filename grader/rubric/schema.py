@@ -41,6 +41,11 @@ class ItemSpec(_Strict):
         default_factory=dict,
         description="reference name -> id of an earlier item: also accept the answer recomputed from that item's own answer",
     )
+    implied_by: list[str] = Field(
+        default_factory=list,
+        description="ids of other items of this question: when all of them are fully right, this item is earned too "
+                    "(a scheme's 'a correct log-likelihood also earns the likelihood mark')",
+    )
     feedback: str | dict[Outcomes, str] = Field(
         description="jinja2 template, or one template per outcome (with 'default' as fallback)"
     )
@@ -108,6 +113,11 @@ class QuestionSpec(_Strict):
                     raise ValueError(f"items: item {item.id!r} carries {name!r} forward from {source!r}, "
                                      "which is not an earlier item of this question")
             seen.add(item.id)
+        ids = {item.id for item in self.items}
+        for item in self.items:
+            for other in item.implied_by:
+                if other not in ids or other == item.id:
+                    raise ValueError(f"items: item {item.id!r} is implied_by {other!r}, which is not another item of this question")
         return self
 
 
