@@ -9,7 +9,8 @@ concept only when all of these hold:
 
 * both are prose (at least two real English words, half the words): a formula or a keyword
   list has no sentence meaning to compare;
-* the similarity reaches the item's ``meaning`` threshold;
+* the similarity reaches the item's ``meaning`` threshold (the sentence compared with its misspelt
+  words spelt right, toward the concept's own words first: ``grader.types.meaning.spelt``);
 * lexical evidence: some of the phrasing's own content words (their lemmas, OCR-tolerant,
   or the item's aliases) are in the sentence — a third of them, at least one;
 * the same polarity: a sentence with a negation earns no phrasing without one ("the gradient
@@ -29,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-from grader.types.meaning import is_word, lemma, similarity
+from grader.types.meaning import is_word, lemma, readable, similarity
 from grader.types.phrasing import CONDITIONALS, NEGATIONS, Match, Token, content_words
 from grader.types.phrasing import similarity as word_similarity
 
@@ -135,10 +136,12 @@ def meaning_match(tokens: Sequence[Token], phrasings: Sequence[str], threshold: 
     if not prose:
         return None
     best: Match | None = None
+    vocabulary = frozenset(w for p in phrasings for w, _ in content_words(p))
     for unit in prose_units(tokens) if sentences is None else sentences:
+        text = readable(unit.text, vocabulary)  # "rneasure", "probablity": noise to the embeddings
         for phrasing in prose:
             words = content_words(phrasing)
-            score = similarity(phrasing, unit.text)
+            score = similarity(phrasing, text)
             if score < threshold or (best is not None and score * 100 <= best.score):
                 continue
             anchors = _anchors(tokens, unit, words, word_floor, aliases, contrasts)

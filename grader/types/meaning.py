@@ -67,6 +67,45 @@ def frequency(word: str) -> int:
     return int(count) if count and count.isdigit() else 0
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# OCR's and handwriting's letter groups read for one another ("rn" for m, "vv" for w, "cl" for d)
+_OCR_GROUPS = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("ii", "u"), ("0", "o"), ("1", "l"), ("5", "s"))
+
+
+@lru_cache(maxsize=65536)
+def _neighbours(lower: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(words one OCR letter group away, words one edit away) of a written word."""
+    ocr = {lower.replace(a, b) for a, b in _OCR_GROUPS if a in lower}
+    splits = [(lower[:i], lower[i:]) for i in range(len(lower) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits.update(a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1)
+    edits.update(a + c + b[1:] for a, b in splits if b for c in _LETTERS)
+    edits.update(a + c + b for a, b in splits for c in _LETTERS)
+    return frozenset(ocr - {lower}), frozenset(edits - {lower})
+
+
+def spelt(word: str, vocabulary: frozenset[str] = frozenset()) -> str:
+    """A misspelt word as the word it most likely is: a word of ``vocabulary`` (the rubric's) one
+    edit or one OCR letter group away ("probablity" → "probability"), else an English word one OCR
+    letter group away ("rneasure" → "measure", "srnall" → "small"). A real word, a short one, and one
+    with neither (a course's term the dictionary lacks, "mutex") is kept as written."""
+    lower = word.lower()
+    if len(lower) < 4 or not lower.isalpha() or lower in vocabulary or is_word(lower):
+        return word
+    ocr, edits = _neighbours(lower)
+    own = sorted((ocr | edits) & vocabulary)
+    if own:
+        return max(own, key=lambda w: (w in ocr, frequency(w), w))
+    english = [(frequency(w), w) for w in ocr if is_word(w)]
+    return max(english)[1] if english else word
+
+
+def readable(text: str, vocabulary: frozenset[str] = frozenset()) -> str:
+    """The text with its misspelt words spelt right, as embeddings should read it (a word they do
+    not know is noise to them)."""
+    return " ".join(spelt(word, vocabulary) for word in text.split())
+
+
 @lru_cache(maxsize=16384)
 def _vector(text: str) -> np.ndarray:
     vector = np.asarray(_model().embed([text], norm=True)[0], dtype=np.float64)

@@ -178,3 +178,25 @@ def test_a_condition_comes_before_what_it_conditions(answer, found):
     check = {"any_of": [{"id": "h0", "phrasings": ["given that the null hypothesis is true"]}]}
     result = grade(check, answer)
     assert (result is not None and result.outcome is Outcome.CORRECT) is found
+
+
+@pytest.mark.parametrize("word, vocabulary, expected", [
+    ("rneasure", (), "measure"),          # an OCR letter group (rn for m) to an English word
+    ("srnall", (), "small"),
+    ("probablity", ("probability",), "probability"),   # one edit, to the concept's own word
+    ("probablity", (), "probablity"),     # one edit to no word of the rubric: kept
+    ("mutex", (), "mutex"),               # a course's term the dictionary lacks is never another word
+    ("leaf", ("left",), "leaf"),          # a real word stays
+    ("semaphor", ("semaphore",), "semaphore"),
+    ("LSTM", (), "LSTM"),
+])
+def test_misspelt_words_are_spelt_right_for_the_embeddings(word, vocabulary, expected):
+    assert meaning.spelt(word, frozenset(vocabulary)) == expected
+
+
+def test_an_ocr_misspelt_sentence_reads_closer_once_spelt():
+    phrasing = "not a measure of the size of the effect"
+    written = "It does not rneasure how large the effect is, a srnall effect can give a srnall p"
+    spelt = meaning.readable(written, frozenset({"measure", "size", "effect"}))
+    assert "measure" in spelt and "small" in spelt
+    assert meaning.similarity(phrasing, spelt) > meaning.similarity(phrasing, written) + 0.2
