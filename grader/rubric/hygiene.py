@@ -12,6 +12,7 @@ from __future__ import annotations
 from grader.model import Segment
 from grader.model_answers import render_templates
 from grader.rubric.loader import Rubric
+from grader.types.concepts_formulas import answer_formulas, formula_line, is_formula, read_phrasing
 from grader.types.phrasing import find_phrasing, tokenize
 
 Warning = tuple[str, int, str]
@@ -25,16 +26,23 @@ def question_text_warnings(rubric: Rubric) -> list[Warning]:
         text = statements.get(question.id)
         if not text:
             continue
-        tokens = tokenize(Segment.from_text(question.id, text).lines)
+        lines = Segment.from_text(question.id, text).lines
+        tokens = tokenize(lines)
+        formulas = None
         for item in question.items:
             if item.qtype.name != "concepts":
                 continue
             params = item.params
             for concept in params.concepts:
                 for phrasing in concept.phrasings:
-                    match = find_phrasing(tokens, phrasing, params.threshold, params.word_threshold, params.window,
-                                          params.aliases, params.contrast_words)
-                    if match is not None and not match.negated:
+                    if is_formula(phrasing):
+                        formulas = answer_formulas(lines) if formulas is None else formulas
+                        asserted = formula_line(formulas, read_phrasing(phrasing)) is not None
+                    else:
+                        match = find_phrasing(tokens, phrasing, params.threshold, params.word_threshold, params.window,
+                                              params.aliases, params.contrast_words)
+                        asserted = match is not None and not match.negated
+                    if asserted:
                         warnings.append((question.file, item.line,
                                          f"items.{item.id}: phrasing {phrasing!r} is in the question's own text, "
                                          "so copying the question earns it; use words only an answer would have"))

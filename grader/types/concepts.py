@@ -6,7 +6,9 @@ any k of them, each earning 1/k — "any three of these seven points, 1 mark eac
 are phrasings that, when asserted, void a positive item; an item with only
 ``misconceptions`` is a deduction check (use negative points): it holds when a
 misconception is asserted. Matching is OCR-tolerant and negation-aware (see
-``grader.types.phrasing``); evidence is the lines a phrasing was found on.
+``grader.types.phrasing``), by meaning (``grader.types.concepts_meaning``), and a phrasing
+between ``$`` signs is a formula found by the formula reader (``grader.types.concepts_formulas``);
+evidence is the lines a phrasing was found on.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from pydantic import Field, model_validator
 
 from grader.model import Evidence, Outcome, Segment
 from grader.types.base import CheckParams, Comparison, Parsed, QuestionContext, QuestionType, SelfTest, register
+from grader.errors import MathParseError
+from grader.types.concepts_formulas import Formula, answer_formulas, formula_line, is_formula, read_phrasing
 from grader.types.concepts_meaning import Unit, meaning_match, prose_units
 from grader.types.phrasing import (
     NEGATIONS, Match, Token, content_words, contrast_forms, find_phrasing, phrasing_tokens, refuted_sentences, tokenize,
@@ -79,8 +83,16 @@ class ConceptsParams(CheckParams):
         if any(s is not None for s in shares):
             if any(s is None for s in shares) or abs(sum(shares) - 1) > 1e-9:
                 raise ValueError("all_of: give every concept a share, adding up to 1 (or none for equal shares)")
+        for phrasing in self.misconceptions:
+            if is_formula(phrasing):
+                raise ValueError(f"misconception {phrasing!r}: a misconception is said in words, not as a formula")
         for phrasing in self.phrasings + self.misconceptions + [p for c in self.concepts for p in c.phrasings]:
-            if not content_words(phrasing):
+            if is_formula(phrasing):
+                try:
+                    read_phrasing(phrasing)
+                except MathParseError as exc:
+                    raise ValueError(f"formula phrasing {phrasing!r}: {exc}") from None
+            elif not content_words(phrasing):
                 raise ValueError(f"phrasing {phrasing!r} has no content words")
         return self
 
@@ -104,6 +116,7 @@ class AnswerReading:
     tokens: list[Token]
     refuted: frozenset[int]
     sentences: tuple[Unit, ...]
+    formulas: tuple[Formula, ...] = ()  # the sides of the answer's formulas, for formula phrasings
 
 
 def _refuted_claim(tokens: list[Token], phrasings: list[str], params: ConceptsParams,
@@ -134,6 +147,8 @@ def _best(answer: AnswerReading, phrasings: list[str], params: ConceptsParams, t
     easy negatives" holds the words of "focuses on easy examples" but does not say it.
     """
     tokens, refuted = answer.tokens, answer.refuted
+    formulas = [p for p in phrasings if is_formula(p)]
+    phrasings = [p for p in phrasings if not is_formula(p)]
     best = None
     for phrasing in phrasings:
         # a misconception stands within its own length (little words included) plus the slack, in order
@@ -156,7 +171,20 @@ def _best(answer: AnswerReading, phrasings: list[str], params: ConceptsParams, t
                              params.contrast_words, answer.sentences)
         if said is not None:
             best = said
+    if (best is None or best.negated) and formulas:
+        shown = _formula_match(answer, formulas)
+        if shown is not None:
+            best = shown
     return best
+
+
+def _formula_match(answer: AnswerReading, formulas: list[str]) -> Match | None:
+    """A formula phrasing that one of the answer's formulas states (``grader.types.concepts_formulas``)."""
+    for phrasing in formulas:
+        line = formula_line(answer.formulas, read_phrasing(phrasing))
+        if line is not None:
+            return Match(phrasing, 100.0, (), False, how="formula", at=(line,))
+    return None
 
 
 def _evidence(ctx: QuestionContext, tokens: list[Token], matches: list[Match]) -> tuple[Evidence, ...]:
@@ -175,11 +203,12 @@ class ConceptsType(QuestionType):
 
     def read(self, segment: Segment, params: ConceptsParams) -> AnswerReading:
         tokens = tokenize(segment.lines)
-        return AnswerReading(tokens, refuted_sentences(tokens), tuple(prose_units(tokens)))
+        formulas = answer_formulas(segment.lines) if any(is_formula(p) for c in params.concepts for p in c.phrasings) else ()
+        return AnswerReading(tokens, refuted_sentences(tokens), tuple(prose_units(tokens)), formulas)
 
     def parse(self, ctx: QuestionContext, params: ConceptsParams) -> Parsed | None:
         answer: AnswerReading = ctx.reading
-        if not answer.tokens:
+        if not answer.tokens and not answer.formulas:
             return None
         found = {c.id: _best(answer, c.phrasings, params) for c in params.concepts}
         wrong = _best(answer, params.misconceptions, params, tight=True) if params.misconceptions else None
@@ -232,12 +261,14 @@ class ConceptsType(QuestionType):
                     SelfTest("invalid", "", "empty answer")]
         concepts = params.concepts if params.all_of else params.concepts[:params.need or 1]
         correct = " ".join(f"{c.phrasings[0]}." for c in concepts)
-        first = concepts[0].phrasings[0]
+        first = next((p for c in concepts for p in c.phrasings if not is_formula(p)), None)
         if params.misconceptions:  # every misconception must be found in its own words
             wrong = [SelfTest("incorrect", f"{correct} Also, {m}.", f"misconception {k + 1} asserted")
                      for k, m in enumerate(params.misconceptions)]
-        else:
+        elif first is not None:
             wrong = [SelfTest("incorrect", f"It is not the case that {first}.", "the first phrasing negated")]
+        else:  # formulas only: a formula has no negated form, so the wrong answer is another formula
+            wrong = [SelfTest("incorrect", "$$x + 1$$", "an unrelated formula")]
         tests = [SelfTest("correct", correct, "the first phrasing of each concept"), *wrong,
                  SelfTest("invalid", "", "empty answer")]
         if any(len(c.phrasings) > 1 for c in concepts):  # another wording must earn it too

@@ -207,10 +207,11 @@ class Match:
     score: float
     positions: tuple[int, ...]
     negated: bool
-    how: str = "words"  # "words": its words were found; "meaning": a sentence says it in other words
+    how: str = "words"  # "words": its words were found; "meaning": a sentence says it in other words; "formula"
+    at: tuple[int, ...] = ()  # lines found on other than the tokens' (a formula phrasing's)
 
     def lines(self, tokens: Sequence[Token]) -> list[int]:
-        return sorted({tokens[p].line for p in self.positions})
+        return sorted({tokens[p].line for p in self.positions} | set(self.at))
 
 
 def _negated(tokens: Sequence[Token], positions: Sequence[int]) -> bool:
