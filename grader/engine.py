@@ -81,7 +81,7 @@ def printed_question(question: Question, budget: float) -> Printed:
     """What the question's rendered ``statement`` prints (nothing without one, or when it fails to
     render: ``grader validate`` reports that)."""
     if not question.spec.statement:
-        return Printed()
+        return statement_lines("", question.spec.title)
     from grader.feedback import render_feedback
     from grader.model import Outcome
     from grader.model_answers import template_context
@@ -90,8 +90,8 @@ def printed_question(question: Question, budget: float) -> Printed:
         text = run_limited(render_feedback, question.spec.statement, Outcome.CORRECT, template_context(question),
                            seconds=budget)
     except Exception:  # noqa: BLE001 — a failing template only means nothing is recognised as copied
-        return Printed()
-    return statement_lines(text)
+        return statement_lines("", question.spec.title)
+    return statement_lines(text, question.spec.title)
 
 
 class Grader:

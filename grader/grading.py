@@ -26,6 +26,7 @@ from grader.feedback import render_feedback
 from grader.flags import CATALOGUE, Note, note
 from grader.limits import run_limited
 from grader.model import ItemResult, Outcome, QuestionResult, Segment
+from grader.reading.question_text import printed_words
 from grader.numbers import decimal_text
 from grader.reading.parts import split_parts
 from grader.rubric.loader import Item, Question, recompute_references
@@ -233,6 +234,8 @@ def grade_question(question: Question, segment: Segment, budget_seconds: float) 
     answer forward); an item of a part reads only that part's lines."""
     readings: Readings = {}
     values: Values = {}
+    if not segment.question_words:  # graded outside the engine (a test, a self-test): the statement as written
+        segment = replace(segment, question_words=printed_words(question.spec.title, question.spec.statement or ""))
     split = split_parts(segment, question.spec.parts) if question.spec.parts else None
     graded = []
     for item in question.items:

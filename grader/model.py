@@ -46,6 +46,7 @@ class Segment:
     lines: tuple[Line, ...] = ()
     spans: tuple[tuple[int, int], ...] = ()
     flags: tuple[Note, ...] = ()
+    question_words: frozenset[str] = frozenset()  # the words the question prints (engine), for free text
 
     @property
     def flag_codes(self) -> tuple[str, ...]:

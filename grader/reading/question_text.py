@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from fractions import Fraction
 
 from rapidfuzz import fuzz
@@ -51,16 +52,18 @@ class Printed:
 
     sentences: tuple[str, ...] = ()
     data: frozenset[tuple[Fraction, ...]] = frozenset()
+    words: frozenset[str] = frozenset()  # the words it prints (title included), lower-case
 
     def __bool__(self) -> bool:
         return bool(self.sentences or self.data)
 
 
-def statement_lines(statement: str) -> Printed:
-    """The question's printed sentences and data lists, to compare with."""
+def statement_lines(statement: str, title: str = "") -> Printed:
+    """The question's printed sentences, data lists and words, to compare with."""
     plain = (_plain(sentence) for sentence in _sentences(statement))
     data = frozenset(tuple(n.value for n in run) for line in statement.splitlines() for run in number_lists(line))
-    return Printed(tuple(sentence for sentence in plain if len(sentence) >= MIN_CHARS), data)
+    words = frozenset(_words(f"{title} {statement}"))
+    return Printed(tuple(sentence for sentence in plain if len(sentence) >= MIN_CHARS), data, words)
 
 
 _RELATION = re.compile(r"=|≈|<|>|\\approx|\\le|\\ge")
@@ -98,8 +101,18 @@ def _own_words(text: str, printed: Printed) -> str:
     return " ".join(kept).strip() if len(kept) < len(sentences) else text
 
 
+@lru_cache(maxsize=1024)
+def printed_words(title: str, statement: str) -> frozenset[str]:
+    """The words a question prints, read from its title and unrendered statement (a template's
+    placeholders are no words a student copies)."""
+    return frozenset(_words(f"{title} {statement}"))
+
+
 def without_question_text(segment: Segment, printed: Printed) -> Segment:
-    """``segment`` without the lines that copy the question (flagged when there were any)."""
+    """``segment`` without the lines that copy the question (flagged when there were any), knowing
+    the question's words (``Segment.question_words``: what an answer says in them alone is no answer)."""
+    if printed.words and segment.question_words != printed.words:
+        segment = replace(segment, question_words=printed.words)
     if not printed or not segment.lines:
         return segment
     kept, dropped = [], 0

@@ -28,7 +28,7 @@ from grader.types.phrasing import (
 )
 
 OTHERS_SHOWN = 3  # ideas of an "any k of n" item named to a student who found fewer than k
-MEANING = 0.7  # default similarity of meaning for a concept said in other words (calibrated on devsets/)
+MEANING = 0.6  # default similarity of meaning for a concept said in other words (chosen on devsets/free-text q1–q5)
 
 
 class Concept(CheckParams):
@@ -117,6 +117,7 @@ class AnswerReading:
     refuted: frozenset[int]
     sentences: tuple[Unit, ...]
     formulas: tuple[Formula, ...] = ()  # the sides of the answer's formulas, for formula phrasings
+    question_words: frozenset[str] = frozenset()  # the question's printed words (Segment.question_words)
 
 
 def _refuted_claim(tokens: list[Token], phrasings: list[str], params: ConceptsParams,
@@ -168,7 +169,7 @@ def _best(answer: AnswerReading, phrasings: list[str], params: ConceptsParams, t
         # sharing its words ("assuming the null hypothesis is true") is close in meaning to it
         # ("the probability that the null hypothesis is true") without saying it.
         said = meaning_match(tokens, phrasings, params.meaning_threshold, params.word_threshold, params.aliases,
-                             params.contrast_words, answer.sentences)
+                             params.contrast_words, answer.sentences, answer.question_words)
         if said is not None:
             best = said
     if (best is None or best.negated) and formulas:
@@ -204,7 +205,8 @@ class ConceptsType(QuestionType):
     def read(self, segment: Segment, params: ConceptsParams) -> AnswerReading:
         tokens = tokenize(segment.lines)
         formulas = answer_formulas(segment.lines) if any(is_formula(p) for c in params.concepts for p in c.phrasings) else ()
-        return AnswerReading(tokens, refuted_sentences(tokens), tuple(prose_units(tokens)), formulas)
+        return AnswerReading(tokens, refuted_sentences(tokens), tuple(prose_units(tokens)), formulas,
+                             segment.question_words)
 
     def parse(self, ctx: QuestionContext, params: ConceptsParams) -> Parsed | None:
         answer: AnswerReading = ctx.reading

@@ -15,6 +15,8 @@ concept only when all of these hold:
   or the item's aliases) are in the sentence — a third of them, at least one;
 * the same polarity: a sentence with a negation earns no phrasing without one ("the gradient
   does not vanish" never earns "the gradient vanishes"), and a negated phrasing needs one;
+* not the question restated: a sentence whose content words are (nearly) all the question's
+  own ("transposed convolution can be written as matrix multiplication") earns nothing by meaning;
 * a condition first: a phrasing that opens with one ("given H0 is true") needs a condition word
   before the rest of its words ("… H0 is true, given the data" conditions on the data);
 * no opposite: a sentence holding, instead of a word of the phrasing, its plain English
@@ -31,7 +33,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from grader.types.meaning import is_word, lemma, readable, similarity
-from grader.types.phrasing import CONDITIONALS, NEGATIONS, Match, Token, content_words
+from grader.types.phrasing import CONDITION_LEADS, NEGATIONS, STOPWORDS, Match, Token, content_words
 from grader.types.phrasing import similarity as word_similarity
 
 # Plain English opposites (a course's own are the rubric's ``contrasts``), by lemma.
@@ -109,12 +111,29 @@ def _opposite(tokens: Sequence[Token], unit: Unit, phrasing_words: set[str], con
     return False
 
 
+RESTATED = 0.75  # share of a sentence's content words that are the question's: it restates the question
+
+
+def _restates_question(tokens: Sequence[Token], unit: Unit, question_words: frozenset[str]) -> bool:
+    """Whether the sentence's content words are (nearly) all the question's own ("Transposed
+    convolution can be written as matrix multiplication" under the title "Transposed convolution as
+    a matrix multiplication"): close in meaning to an idea about the question, it adds nothing."""
+    words = [tokens[i].word for i in unit.positions]
+    content = [w for w in words if len(w) >= 3 and w.isalpha() and w not in STOPWORDS]
+    if not content:
+        return True
+    lemmas = {lemma(w) for w in question_words}
+    said = sum(1 for w in content if w in question_words or lemma(w) in lemmas
+               or any(word_similarity(q, False, w) >= 80 for q in question_words if len(q) >= 4))
+    return said >= RESTATED * len(content)
+
+
 def _condition_first(tokens: Sequence[Token], unit: Unit, anchors: Sequence[int]) -> bool:
     """A phrasing that opens with a condition ("given H0 is true") is said only by a sentence whose
     condition word comes before what it conditions: "the probability that H0 is true, given the
     data" conditions on the data."""
-    conditions = [i for i in unit.positions if tokens[i].word in CONDITIONALS]
-    rest = [i for i in anchors if tokens[i].word not in CONDITIONALS]
+    conditions = [i for i in unit.positions if tokens[i].word in CONDITION_LEADS]
+    rest = [i for i in anchors if tokens[i].word not in CONDITION_LEADS]
     return bool(conditions) and (not rest or min(conditions) < min(rest))
 
 
@@ -127,9 +146,10 @@ def _is_prose(words: Sequence[str]) -> bool:
 
 def meaning_match(tokens: Sequence[Token], phrasings: Sequence[str], threshold: float, word_floor: float,
                   aliases: Mapping[str, Sequence[str]], contrasts: frozenset[str],
-                  sentences: Sequence[Unit] | None = None) -> Match | None:
+                  sentences: Sequence[Unit] | None = None, question_words: frozenset[str] = frozenset()) -> Match | None:
     """The sentence that says one of ``phrasings`` in other words, as a Match (score: similarity × 100).
-    ``sentences``: the answer's ``prose_units``, when the caller has read them already."""
+    ``sentences``: the answer's ``prose_units``, when the caller has read them already;
+    ``question_words``: the words the question prints (a sentence made of them says nothing new)."""
     if not tokens or not phrasings:
         return None
     prose = [p for p in phrasings if content_words(p) and _is_prose(p.lower().split())]
@@ -138,6 +158,8 @@ def meaning_match(tokens: Sequence[Token], phrasings: Sequence[str], threshold: 
     best: Match | None = None
     vocabulary = frozenset(w for p in phrasings for w, _ in content_words(p))
     for unit in prose_units(tokens) if sentences is None else sentences:
+        if question_words and _restates_question(tokens, unit, question_words):
+            continue
         text = readable(unit.text, vocabulary)  # "rneasure", "probablity": noise to the embeddings
         for phrasing in prose:
             words = content_words(phrasing)
@@ -153,7 +175,7 @@ def meaning_match(tokens: Sequence[Token], phrasings: Sequence[str], threshold: 
                 continue
             if _opposite(tokens, unit, phrasing_words, contrasts):
                 continue
-            if words[0][0] in CONDITIONALS and not _condition_first(tokens, unit, anchors):
+            if words[0][0] in CONDITION_LEADS and not _condition_first(tokens, unit, anchors):
                 continue
             best = Match(phrasing, round(score * 100, 2), tuple(sorted(anchors)), False, how="meaning")
     return best

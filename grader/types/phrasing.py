@@ -32,7 +32,7 @@ _BULLET = re.compile(r"^\s*(?:[-*•]\s|\(?[0-9ivx]{1,3}[.)]\s)")
 _CLAUSE_WORDS = frozenset({"but", "however", "whereas", "although", "though", "so", "because", "therefore",
                            "hence", "thus", "since", "which", "while", "then", "whereby"})
 NEGATIONS = frozenset({"not", "no", "never", "without", "cannot", "nor", "neither", "none", "nothing", "hardly"})
-_STOPWORDS = frozenset({
+STOPWORDS = frozenset({
     "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "is", "are", "be", "was", "were", "it",
     "its", "this", "that", "these", "those", "as", "and", "or", "can", "will", "has", "have", "we", "our", "from",
     "into", "very", "when", "if", "there", "their", "them", "they", "does", "do", "so", "such", "which",
@@ -69,6 +69,9 @@ _OCR_FOLD = str.maketrans({"m": "n", "o": "e", "0": "e", "1": "l", "i": "l", "|"
 # Words that make a condition are one word to a phrasing: "assuming H0 is true" is said
 # "if H0 is true", "given H0 is true", "provided H0 holds" (plain English, no course's vocabulary).
 CONDITIONALS = frozenset({"assuming", "assume", "given", "if", "provided", "supposing", "suppose", "when"})
+# Words that open a condition, which must come before what it conditions: the conditionals and
+# "under" ("under H0"), which is not taken for "if" elsewhere ("under the curve").
+CONDITION_LEADS = CONDITIONALS | {"under"}
 
 NEGATION_LOOKBACK = 6  # tokens before a phrasing that a negation (in the same clause) reaches
 
@@ -135,7 +138,7 @@ def content_words(phrasing: str) -> list[tuple[str, bool]]:
     """(word, is_acronym) for each content word of a phrasing ("LSTM" is an acronym)."""
     words = []
     for raw in _TOKEN.findall(spell_greek(expand_not(phrasing))):
-        if raw in _CLAUSE_PUNCT or raw.lower() in _STOPWORDS:
+        if raw in _CLAUSE_PUNCT or raw.lower() in STOPWORDS:
             continue
         words.append((raw.lower(), len(raw) >= 3 and raw.isupper()))
     return words
@@ -250,7 +253,7 @@ def find_phrasing(tokens: Sequence[Token], phrasing: str, threshold: float, word
     span = window or max(6, 3 * len(words) + 3)
     # "given H0 is true": a condition comes before what it conditions, so "the probability that H0 is
     # true, given the data" does not say it (the condition there is the data)
-    condition_first = words[0][0] in CONDITIONALS and len(words) > 1
+    condition_first = words[0][0] in CONDITION_LEADS and len(words) > 1
     weights = [max(len(w), 3) for w, _ in words]
     candidates: list[list[tuple[int, float]]] = []
     for word, acronym in words:

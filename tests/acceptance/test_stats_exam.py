@@ -30,7 +30,7 @@ DOMAIN_TYPES = {"ap_table", "construction", "derivation"}  # the deep-learning p
 # marks became `working` items when the engine could read working.
 # Measured 2026-12-02 (revision 5: look-alikes):
 KNOWN_MISSES: dict[str, str] = {
-    "s02_correct_alternative_forms": "48/50: q2 5/6 (b-identity: the identity applied straight into one combined fraction, which same_form refuses), q6 5/6 (the effect-size idea said as \"doesn't tell you how big the difference is\", issue 13)",
+    "s02_correct_alternative_forms": "49/50: q2 5/6 (b-identity: the identity applied straight into one combined fraction, which same_form refuses)",
 }
 
 

@@ -59,7 +59,13 @@ def test_a_matrix_like_the_questions_is_no_copy():
     statement = r"The transition matrix is $$P = \begin{pmatrix} 1/2 & 1/2 & 0 \\ 1/4 & 1/2 & 1/4 \\ 0 & 1/2 & 1/2 \end{pmatrix}$$"
     answer = r"$$P^2 = \begin{pmatrix} 3/8 & 1/2 & 1/8 \\ 1/4 & 1/2 & 1/4 \\ 1/8 & 1/2 & 3/8 \end{pmatrix}$$"
     segment = Segment.from_text("q4", answer)
-    assert without_question_text(segment, statement_lines(statement)) is segment
+    kept = without_question_text(segment, statement_lines(statement))
+    assert kept.lines == segment.lines and kept.flags == segment.flags
+
+
+def test_the_segment_knows_the_words_the_question_prints():
+    kept = without_question_text(Segment.from_text("q", "An answer."), statement_lines("Why is the sky blue?", "Optics"))
+    assert {"optics", "sky", "blue"} <= kept.question_words
 
 
 DATA = """Three groups were measured:

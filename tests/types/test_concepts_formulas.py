@@ -27,7 +27,7 @@ def grade(check: dict, answer: str):
     ("The result is $C \\mathrm{vec}(Z)$", Outcome.INCORRECT),            # C, not its transpose
     ("The result is $C^{-1} \\mathrm{vec}(Z)$", Outcome.INCORRECT),
     ("We multiply by the transpose of C.", Outcome.CORRECT),              # the words still count
-    ("C transpose times the vector", Outcome.INCORRECT),
+    ("The kernel slides over the input.", Outcome.INCORRECT),
 ])
 def test_a_formula_phrasing_is_found_by_the_formula_reader(answer, outcome):
     assert grade(CHECK, answer).outcome is outcome

@@ -168,14 +168,19 @@ def test_any_k_of_n_says_how_many_were_found_and_names_a_few_others():
                                  "“registers are private”")
 
 
-@pytest.mark.parametrize("answer, found", [
-    ("We compute it assuming the null hypothesis is true.", True),
-    ("Given that the null hypothesis is true, it is the chance of data this extreme.", True),
-    ("It is the probability that the null hypothesis is true, given the data we observed.", False),
-    ("The probability that the null hypothesis is true given what we saw.", False),
+GIVEN, UNDER = "given that the null hypothesis is true", "under the null hypothesis"
+
+
+@pytest.mark.parametrize("phrasing, answer, found", [
+    (GIVEN, "We compute it assuming the null hypothesis is true.", True),
+    (GIVEN, "Given that the null hypothesis is true, it is the chance of data this extreme.", True),
+    (GIVEN, "It is the probability that the null hypothesis is true, given the data we observed.", False),
+    (GIVEN, "The probability that the null hypothesis is true given what we saw.", False),
+    (UNDER, "We compute it under the null hypothesis.", True),    # "under" opens a condition too
+    (UNDER, "It is the probability that the null hypothesis is true, under what we saw.", False),
 ])
-def test_a_condition_comes_before_what_it_conditions(answer, found):
-    check = {"any_of": [{"id": "h0", "phrasings": ["given that the null hypothesis is true"]}]}
+def test_a_condition_comes_before_what_it_conditions(phrasing, answer, found):
+    check = {"any_of": [{"id": "h0", "phrasings": [phrasing]}]}
     result = grade(check, answer)
     assert (result is not None and result.outcome is Outcome.CORRECT) is found
 
@@ -200,3 +205,11 @@ def test_an_ocr_misspelt_sentence_reads_closer_once_spelt():
     spelt = meaning.readable(written, frozenset({"measure", "size", "effect"}))
     assert "measure" in spelt and "small" in spelt
     assert meaning.similarity(phrasing, spelt) > meaning.similarity(phrasing, written) + 0.2
+
+
+def test_a_sentence_of_the_questions_own_words_earns_nothing_by_meaning():
+    tokens_ = tokens("Transposed convolution can be written as a matrix multiplication.")
+    phrasing = ["the transposed convolution multiplies by the transpose of the convolution matrix"]
+    question = frozenset({"transposed", "convolution", "as", "matrix", "multiplication"})
+    assert meaning_match(tokens_, phrasing, 0.5, 70, {}, frozenset()) is not None  # close in meaning …
+    assert meaning_match(tokens_, phrasing, 0.5, 70, {}, frozenset(), question_words=question) is None  # … and no answer
