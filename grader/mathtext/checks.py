@@ -22,14 +22,15 @@ MAX_UNROLL = 64
 MAX_ORDER = 10  # highest derivative order read (d^n/dx^n)
 
 RELATIONS = {"=": "=", "\\approx": "≈", "\\neq": "≠", "\\ne": "≠", "<": "<", ">": ">", "\\leq": "≤",
-             "\\le": "≤", "\\geq": "≥", "\\ge": "≥", "\\equiv": "≡", "\\simeq": "≈"}
+             "\\le": "≤", "\\geq": "≥", "\\ge": "≥", "\\equiv": "≡", "\\simeq": "≈", "\\lt": "<", "\\gt": ">",
+             "\\leqslant": "≤", "\\geqslant": "≥", "\\leqq": "≤", "\\geqq": "≥"}
 
 GREEK_NAMES = tuple("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi
 rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Phi Psi Omega ell""".split())
 
 # Every command the grammar knows; any other is refused by name before parsing.
 KNOWN_COMMANDS = frozenset("""
-approx neq ne leq geq le ge equiv simeq cdot times otimes odot circ ast sum prod tanh sinh cosh sin cos tan
+approx neq ne leq geq le ge lt gt leqslant geqslant leqq geqq equiv simeq cdot times otimes odot circ ast sum prod tanh sinh cosh sin cos tan
 exp log ln sigma text mathrm operatorname textrm mathit hat tilde bar widehat widetilde overline dot
 mathbf boldsymbol mathbb mathcal vec bm frac dfrac tfrac sqrt partial top intercal left right bigl bigr
 Bigl Bigr big Big displaystyle lvert rvert vert quad qquad int infty binom dbinom tbinom

@@ -24,6 +24,10 @@ expanded, but not a sum of fractions still to combine, nor a common factor left)
 
 ``find: any`` is for method marks: every side of every statement is a candidate,
 not only the last one ("the set-up E[X] = ∫ x f(x) dx appears in the working").
+
+The verdict itself is ``grader.types.expression_compare``; a reference that is an equation or
+inequality is compared as a relation (``grader.types.expression_relations``); the course's
+notation, ``define`` and ``look_alikes``, is ``grader.types.expression_notation``.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from pydantic import Field, model_validator
 from grader.errors import MathParseError
 from grader.flags import Note, note
 from grader.limits import run_limited
-from grader.mathtext.evaluate import Undecided, relation_at_points, unworked
+from grader.mathtext.atoms import Diff
 from grader.mathtext.latex import Statement, read_math, settle
 from grader.mathtext.look_alikes import respelt
 from grader.mathtext.repairs import apply_repairs
@@ -45,6 +49,9 @@ from grader.mathtext.statements import split_statements
 from grader.mathtext.writer import to_latex
 from grader.model import Evidence, Outcome, Segment
 from grader.reading.plain_math import formula_fragments
+from grader.types.expression_compare import verdict as _verdict
+from grader.types.expression_notation import definitions, look_alike_symbols
+from grader.types.expression_relations import Relation, relations_of, same_relations
 from grader.types.base import (
     CheckParams, Comparison, Invalid, Parsed, QuestionContext, QuestionType, SelfTest, formula_reference_problems, register,
 )
@@ -87,44 +94,29 @@ class ExpressionParams(CheckParams):
         return self
 
 
-NUMBER_TOLERANCE = 1e-9  # relative, for two numbers not both exact (π written as 3.14159265358979)
+def reference_relation(params: ExpressionParams, refs: Mapping[str, Any]) -> tuple[Relation, ...] | None:
+    """The reference as relations, when it is an equation or inequality written in LaTeX (mode
+    ``equal``): it is answered by relations, compared as such (``expression_relations``)."""
+    value = refs[params.reference] if params.reference is not None else params.latex
+    if params.mode != "equal" or not isinstance(value, str):
+        return None
+    return relations_of(read_math(value)) or None
 
 
-def definitions(params: "ExpressionParams") -> dict[sympy.Basic, sympy.Expr]:
-    """The notation an item defines, as {name: its formula}; ValueError for what cannot be read."""
-    found: dict[sympy.Basic, sympy.Expr] = {}
-    for name, formula in params.define.items():
-        try:
-            atom, value = read_math(name).expr, read_math(formula).expr
-        except MathParseError as exc:
-            raise ValueError(f"define: {name!r}: {exc}") from None
-        if not isinstance(atom, (sympy.Symbol, sympy.Indexed)):
-            raise ValueError(f"define: {name!r} is not a name (like \\bar{{x}}, s^2 is not)")
-        if atom in value.free_symbols:
-            raise ValueError(f"define: {name!r} is defined in terms of itself")
-        found[atom] = value
-    return found
+def _solved_for(params: ExpressionParams, refs: Mapping[str, Any]) -> sympy.Symbol | None:
+    """The name a reference ``x = 5`` gives the value of: a bare ``5`` answers it."""
+    value = refs[params.reference] if params.reference is not None else params.latex
+    statement = read_math(value)
+    if statement.relations == ("=",) and _is_label(statement.sides[0]):
+        return statement.sides[0]
+    return None
 
 
-def look_alike_symbols(params: "ExpressionParams") -> dict[str, sympy.Basic]:
-    """Each look-alike's symbol as read ({"\\theta": θ}); ValueError for a key that is not a name or a
-    digit, or a look-alike that is not one character or is declared for two symbols."""
-    found: dict[str, sympy.Basic] = {}
-    owner: dict[str, str] = {}
-    for symbol, forms in params.look_alikes.items():
-        try:
-            atom = read_math(symbol).expr
-        except MathParseError as exc:
-            raise ValueError(f"look_alikes: {symbol!r}: {exc}") from None
-        if not (isinstance(atom, sympy.Symbol) or (symbol.isdigit() and len(symbol) == 1)):
-            raise ValueError(f"look_alikes: {symbol!r} is neither a name (like \\theta) nor a digit")
-        for written in forms:
-            if len(written) != 1 or not written.isalnum() or written == symbol:
-                raise ValueError(f"look_alikes: {symbol!r}: {written!r} is not one other letter or digit")
-            if owner.setdefault(written, symbol) != symbol:
-                raise ValueError(f"look_alikes: {written!r} is declared for both {owner[written]!r} and {symbol!r}")
-        found[symbol] = atom
-    return found
+def _is_label(side: sympy.Basic) -> bool:
+    """A side that names what the other gives: x, y_i, f'(x), dy/dx (no arithmetic of its own)."""
+    if isinstance(side, (sympy.Symbol, sympy.Indexed, sympy.Derivative, Diff)):
+        return True
+    return isinstance(side, sympy.Function) and type(side.func) is sympy.core.function.UndefinedFunction
 
 
 def reference_expr(params: ExpressionParams, refs: Mapping[str, Any]) -> sympy.Expr:
@@ -152,6 +144,9 @@ def _answer_sides(statement: Statement) -> list[sympy.Expr]:
     (an equation set up to solve, ``ℓ'(λ) = Σx/λ − n = 0``) says something about the side before
     it, which is the answer."""
     sides, relations = list(statement.sides), list(statement.relations)
+    while len(sides) > 1 and relations and relations[-1] == "≈":  # "√2 ≈ 1.414": the gloss is no answer
+        sides.pop()
+        relations.pop()
     while len(sides) > 2 and relations and (relations[-1] != "=" or sides[-1] == 0):
         sides.pop()
         relations.pop()
@@ -180,83 +175,6 @@ def _candidates(statement: Statement, lhs: sympy.Expr | None, find: str = "final
         first = next(i for i, side in enumerate(sides) if settle(side) == target) + 1
         return _with_formula(list(sides), first)
     return []
-
-
-def _verdict(student: sympy.Expr, expected: sympy.Expr, params: ExpressionParams) -> tuple[bool | None, str]:
-    """(True / False / None = undecided, how it was decided)."""
-    if params.define:
-        notation = definitions(params)
-        student, expected = student.xreplace(notation), expected.xreplace(notation)
-    a, b = settle(student), settle(expected)
-    if a == b:
-        return True, "same expression"
-    if params.mode == "same_form":
-        if _same_operator(a, b):  # ∫₀¹ θx^θ dx is the set-up ∫₀¹ x·θx^(θ−1) dx, its integrand multiplied out
-            inner, how = _verdict(a.function, b.function, params.model_copy(update={"mode": "equal", "define": {}}))
-            if inner:
-                return True, f"the same {type(b).__name__.lower()}, its body in another form ({how})"
-        return False, "not written in the expected form"
-    if params.mode == "simplified":
-        equal, how = _verdict(student, expected, params.model_copy(update={"mode": "equal"}))
-        if equal and not _in_lowest_terms(a):
-            return False, "equal to the reference, but not simplified to one fraction in lowest terms"
-        return equal, how if equal is not False else "not equal to the reference"
-    if unworked(a) and not unworked(b):  # \int_0^1 x f(x) dx restates the question: not an answer yet
-        return False, "an integral or derivative not worked out"
-    if params.mode == "equal" and _plain_number(a) and _plain_number(b):
-        return _same_number(a, b)
-    relation = "equal" if params.mode == "equal" else params.constant
-    try:
-        return relation_at_points(a, b, relation, params.points, params.seed), f"compared at {params.points} points"
-    except Undecided:
-        pass
-    difference = a - b if relation != "factor" else a / b
-    simplified = run_limited(sympy.simplify, difference, seconds=params.simplify_seconds)
-    decided = simplified == 0 if relation == "equal" else not (simplified.free_symbols or simplified.atoms(
-        sympy.Function, sympy.Indexed))
-    # A difference simplify cannot bring to zero is not proof of a difference: undecided, flagged for a TA.
-    return (True, "simplified") if decided else (None, "neither evaluation nor simplification could decide")
-
-
-def _same_operator(a: sympy.Expr, b: sympy.Expr) -> bool:
-    """Both an integral, a sum or a product over the same variables and bounds (compared as written)."""
-    kinds = (sympy.Integral, sympy.Sum, sympy.Product)
-    return isinstance(b, kinds) and type(a) is type(b) and a.limits == b.limits
-
-
-def _plain_number(expr: sympy.Expr) -> bool:
-    return expr.is_number and not expr.free_symbols and not expr.atoms(sympy.Function, sympy.Indexed, sympy.Integral)
-
-
-def _same_number(a: sympy.Expr, b: sympy.Expr) -> tuple[bool | None, str]:
-    """Two numbers: exactly when both are exact (1/2^99 is not 1/2^98), else within a relative
-    tolerance with no absolute floor, so that tiny numbers are told apart."""
-    if a.is_Rational and b.is_Rational:
-        return a == b, "the same number" if a == b else "a different number"
-    try:
-        x, y = complex(sympy.N(a, 30)), complex(sympy.N(b, 30))
-    except (TypeError, ValueError, OverflowError):
-        return None, "a number that could not be evaluated"
-    scale = max(abs(x), abs(y))
-    same = abs(x - y) <= NUMBER_TOLERANCE * scale if scale else True
-    return same, "the same number" if same else "a different number"
-
-
-def _in_lowest_terms(expr: sympy.Expr) -> bool:
-    """Written as one fraction (a polynomial, or one over another) whose numerator and
-    denominator share no factor: θ/((θ+1)²(θ+2)) and θ/(θ³+4θ²+5θ+2) are, θ/(θ+2) − θ²/(θ+1)²
-    and 2θ/(2(θ+1)²(θ+2)) are not."""
-    terms = expr.args if isinstance(expr, sympy.Add) else (expr,)
-    if len(terms) > 1 and any(sympy.fraction(term)[1].free_symbols for term in terms):
-        return False  # a sum of fractions still to be combined
-    numerator, denominator = sympy.fraction(expr)
-    if not denominator.free_symbols and denominator == 1:
-        return True
-    try:
-        common = sympy.gcd(sympy.expand(numerator), sympy.expand(denominator))
-    except (sympy.PolynomialError, sympy.GeneratorsNeeded, TypeError, ValueError):
-        return True  # not a ratio of polynomials: nothing to cancel that gcd can see
-    return not common.free_symbols and abs(common) == 1 if common.is_number else False
 
 
 @register
@@ -289,6 +207,8 @@ class ExpressionType(QuestionType):
         return tuple(statements)
 
     def parse(self, ctx: QuestionContext, params: ExpressionParams) -> Parsed | Invalid | None:
+        if reference_relation(params, ctx.refs) is not None:
+            return self._parse_relations(ctx, params)
         lhs = read_math(params.lhs).expr if params.lhs else None
         found: list[tuple[Evidence, sympy.Expr, tuple[str, ...]]] = []
         unreadable: list[tuple[Evidence, str]] = []
@@ -306,14 +226,48 @@ class ExpressionType(QuestionType):
                     unreadable.append((read.evidence, read.problem))
                 continue
             found.extend((read.evidence, side, read.repairs) for side in _candidates(read.statement, lhs, params.find))
-        if found:
-            return Parsed(found, tuple(e for e, _, _ in found))
-        if unreadable:
-            evidence, reason = unreadable[-1]
-            return Invalid(f"formula could not be read: {reason}", (evidence,))
-        return None
+        return _parsed(found, unreadable)
+
+    def _parse_relations(self, ctx: QuestionContext, params: ExpressionParams) -> Parsed | Invalid | None:
+        """An equation or inequality answers a relation reference: each statement's last relation."""
+        found: list[tuple[Evidence, tuple[Relation, ...], tuple[str, ...]]] = []
+        unreadable: list[tuple[Evidence, str]] = []
+        name = _solved_for(params, ctx.refs)
+        for read in ctx.reading:
+            if read.statement is None:
+                unreadable.append((read.evidence, read.problem))
+            elif relations := relations_of(read.statement):
+                found.append((read.evidence, relations, read.repairs))
+            elif name is not None:  # "5" for x = 5
+                found.append((read.evidence, (Relation(settle(name - read.statement.sides[-1]), "="),), read.repairs))
+            else:  # a value where a relation is asked: read, and wrong
+                found.append((read.evidence, (), read.repairs))
+        return _parsed(found, unreadable)
+
+    def _compare_relations(self, parsed: Parsed, expected: tuple[Relation, ...], params: ExpressionParams) -> Comparison:
+        shown = params.latex or ""
+        notation = definitions(params)
+
+        def noted(relations: tuple[Relation, ...]) -> tuple[Relation, ...]:
+            return tuple(Relation(r.expr.xreplace(notation), r.kind) for r in relations) if notation else relations
+
+        expected = noted(expected)
+        last = None
+        for evidence, student, names in reversed(parsed.value):  # the conclusion first
+            verdict, how = same_relations(noted(student), expected, params.points, params.seed)
+            if verdict:
+                return Comparison(1.0, Outcome.CORRECT, found=evidence.text, expected=shown, detail=how,
+                                  evidence=(evidence,), flags=_repaired(names), repairs=names)
+            last = last or (evidence, how, names, verdict)
+        evidence, how, names, verdict = last
+        flags = _repaired(names) + (("expression-undecided",) if verdict is None else ())
+        return Comparison(0.0, Outcome.INCORRECT, found=evidence.text, expected=shown, detail=how,
+                          evidence=(evidence,), flags=flags, repairs=names)
 
     def compare(self, parsed: Parsed, ctx: QuestionContext, params: ExpressionParams) -> Comparison:
+        relation = reference_relation(params, ctx.refs)
+        if relation is not None:
+            return self._compare_relations(parsed, relation, params)
         expected = reference_expr(params, ctx.refs)
         shown = to_latex_or_str(expected)
         undecided = None
@@ -336,6 +290,15 @@ class ExpressionType(QuestionType):
                           detail=concluded, evidence=(evidence,), flags=_repaired(names), repairs=names)
 
     def self_test(self, params: ExpressionParams, refs: Mapping[str, Any]) -> list[SelfTest]:
+        relations = reference_relation(params, refs)
+        if relations is not None:  # the relation itself, and its first relation shifted by one
+            relation = relations[0]
+            wrong = "=" if relation.kind in ("=", "≠") else "<"
+            return [
+                SelfTest("correct", f"$${params.latex or refs[params.reference]}$$", "the reference itself"),
+                SelfTest("incorrect", f"$${to_latex(relation.expr + 1)} {wrong} 0$$", "another relation"),
+                SelfTest("invalid", "$$\\frac{1}{$$", "unreadable formula"),
+            ]
         expected = reference_expr(params, refs)
         prefix = f"{params.lhs} = " if params.lhs else ""
         settled = settle(expected)
@@ -349,6 +312,16 @@ class ExpressionType(QuestionType):
             SelfTest("incorrect", f"$${prefix}{to_latex(wrong)}$$", "the reference plus a perturbation"),
             SelfTest("invalid", f"$${prefix}\\frac{{1}}{{$$", "unreadable formula"),
         ]
+
+
+def _parsed(found: list, unreadable: list[tuple[Evidence, str]]) -> Parsed | Invalid | None:
+    """The candidates found; else why the last unreadable formula could not be read; else nothing."""
+    if found:
+        return Parsed(found, tuple(e for e, _, _ in found))
+    if unreadable:
+        evidence, reason = unreadable[-1]
+        return Invalid(f"formula could not be read: {reason}", (evidence,))
+    return None
 
 
 def _own_look_alikes(params: ExpressionParams, refs: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:

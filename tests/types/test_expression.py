@@ -164,7 +164,7 @@ def test_bad_params_are_rubric_errors(params):
 
 
 def test_what_neither_evaluation_nor_simplify_decides_is_flagged_not_silently_wrong(monkeypatch):
-    import grader.types.expression as expression
+    import grader.types.expression_compare as expression
     from grader.mathtext.evaluate import Undecided
 
     def undecided(*args, **kwargs):
