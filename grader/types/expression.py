@@ -49,6 +49,8 @@ from grader.mathtext.statements import split_statements
 from grader.mathtext.writer import to_latex
 from grader.model import Evidence, Outcome, Segment
 from grader.reading.plain_math import formula_fragments
+from grader.mathtext.containers import Container, read_container
+from grader.types import expression_containers as containers
 from grader.types.expression_compare import verdict as _verdict
 from grader.types.expression_notation import definitions, look_alike_symbols
 from grader.types.expression_relations import Relation, relations_of, same_relations
@@ -88,10 +90,16 @@ class ExpressionParams(CheckParams):
                 try:
                     read_math(getattr(self, key))
                 except MathParseError as exc:
-                    raise ValueError(f"{key}: {exc}") from None
+                    if key == "lhs" or read_container(self.latex) is None:  # a tuple, matrix or set is read so
+                        raise ValueError(f"{key}: {exc}") from None
         definitions(self)  # raises on a name or a definition it cannot read
         look_alike_symbols(self)
         return self
+
+
+def _reference_container(params: ExpressionParams, refs: Mapping[str, Any]) -> Container | None:
+    """The reference as a tuple, matrix or set (``expression_containers``), or None."""
+    return containers.reference_container(refs[params.reference] if params.reference is not None else params.latex)
 
 
 def reference_relation(params: ExpressionParams, refs: Mapping[str, Any]) -> tuple[Relation, ...] | None:
@@ -207,6 +215,10 @@ class ExpressionType(QuestionType):
         return tuple(statements)
 
     def parse(self, ctx: QuestionContext, params: ExpressionParams) -> Parsed | Invalid | None:
+        if (collection := _reference_container(params, ctx.refs)) is not None:
+            found = containers.candidates(ctx.reading, collection)
+            found = found if params.find == "any" else containers.final(found)
+            return Parsed(found, tuple(e for e, _, _ in found)) if found else None
         if reference_relation(params, ctx.refs) is not None:
             return self._parse_relations(ctx, params)
         lhs = read_math(params.lhs).expr if params.lhs else None
@@ -242,6 +254,10 @@ class ExpressionType(QuestionType):
                 found.append((read.evidence, (Relation(settle(name - read.statement.sides[-1]), "="),), read.repairs))
             else:  # a value where a relation is asked: read, and wrong
                 found.append((read.evidence, (), read.repairs))
+        if params.find == "final" and found:  # the conclusion: the last relation about the reference's names
+            names = set().union(*(r.expr.free_symbols for r in reference_relation(params, ctx.refs)))
+            about = [f for f in found if any(r.expr.free_symbols & names for r in f[1])]
+            found = (about or found)[-1:]
         return _parsed(found, unreadable)
 
     def _compare_relations(self, parsed: Parsed, expected: tuple[Relation, ...], params: ExpressionParams) -> Comparison:
@@ -265,6 +281,10 @@ class ExpressionType(QuestionType):
                           evidence=(evidence,), flags=flags, repairs=names)
 
     def compare(self, parsed: Parsed, ctx: QuestionContext, params: ExpressionParams) -> Comparison:
+        if (collection := _reference_container(params, ctx.refs)) is not None:
+            exact = params.model_copy(update={"mode": "equal"})
+            return containers.compare(parsed.value, collection, lambda a, b: _verdict(a, b, exact)[0],
+                                      params.latex or str(collection.value))
         relation = reference_relation(params, ctx.refs)
         if relation is not None:
             return self._compare_relations(parsed, relation, params)
@@ -290,6 +310,8 @@ class ExpressionType(QuestionType):
                           detail=concluded, evidence=(evidence,), flags=_repaired(names), repairs=names)
 
     def self_test(self, params: ExpressionParams, refs: Mapping[str, Any]) -> list[SelfTest]:
+        if (collection := _reference_container(params, refs)) is not None:
+            return containers.self_tests(collection, params.latex or to_latex_or_str(collection.value))
         relations = reference_relation(params, refs)
         if relations is not None:  # the relation itself, and its first relation shifted by one
             relation = relations[0]
