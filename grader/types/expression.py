@@ -32,6 +32,7 @@ notation, ``define`` and ``look_alikes``, is ``grader.types.expression_notation`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Hashable, Literal, Mapping
 
@@ -52,6 +53,7 @@ from grader.reading.plain_math import formula_fragments
 from grader.mathtext.containers import Container, read_container
 from grader.types import expression_containers as containers
 from grader.types.expression_compare import verdict as _verdict
+from grader.types.numeric import final_answer
 from grader.types.expression_notation import definitions, look_alike_symbols
 from grader.types.expression_relations import Relation, relations_of, same_relations
 from grader.types.base import (
@@ -238,6 +240,8 @@ class ExpressionType(QuestionType):
                     unreadable.append((read.evidence, read.problem))
                 continue
             found.extend((read.evidence, side, read.repairs) for side in _candidates(read.statement, lhs, params.find))
+        if lhs is None and params.find == "final":
+            found.extend(_prose_conclusion(ctx, params))
         return _parsed(found, unreadable)
 
     def _parse_relations(self, ctx: QuestionContext, params: ExpressionParams) -> Parsed | Invalid | None:
@@ -334,6 +338,28 @@ class ExpressionType(QuestionType):
             SelfTest("incorrect", f"$${prefix}{to_latex(wrong)}$$", "the reference plus a perturbation"),
             SelfTest("invalid", f"$${prefix}\\frac{{1}}{{$$", "unreadable formula"),
         ]
+
+
+_HEDGED = re.compile(r"\d\s*,?\s*\bor\b\s*[-−]?\d")
+
+
+def _prose_conclusion(ctx: QuestionContext, params: ExpressionParams) -> list[tuple[Evidence, sympy.Expr, tuple[str, ...]]]:
+    """For a number reference, the number a prose answer concludes with ("…, so the answer is 5"),
+    as the numeric type reads it: the last candidate, so it is compared first."""
+    try:
+        expected = settle(reference_expr(params, ctx.refs))
+    except (MathParseError, TypeError):
+        return []
+    if not getattr(expected, "is_number", False) or expected.free_symbols:
+        return []
+    concluded = final_answer(ctx.segment.lines, [])
+    if concluded is None:
+        return []
+    number, line = concluded
+    if _HEDGED.search(line.text):
+        return []  # "3 or 4": two answers are none
+    value = sympy.Rational(number.value.numerator, number.value.denominator)
+    return [(Evidence(line.number, line.text.strip()), value, ())]
 
 
 def _parsed(found: list, unreadable: list[tuple[Evidence, str]]) -> Parsed | Invalid | None:

@@ -58,3 +58,14 @@ def test_collection_references_self_test_as_labelled(reference):
             (test.label == "correct") == (got is C), test
         if test.label != "invalid":
             assert (got is C) == (test.label == "correct"), test
+
+
+@pytest.mark.parametrize("reference, answer, outcome", [
+    ("5", "First we get 3, so the answer is 5.", C),            # a prose answer's conclusion
+    ("3", "First we get 3, so the answer is 5.", W),            # not a number of its working
+    ("14", "Adding 3 and 4 gives 7, then doubling gives 14, which is the final answer.", C),
+    ("24", "I first thought 42, but after correcting the error the answer is 24.", C),
+    ("3", "The answer is 3 or 4, I am not sure.", None),        # hedged: no conclusion
+])
+def test_a_prose_answer_is_graded_by_its_conclusion(reference, answer, outcome):
+    assert verdict(reference, answer) is outcome
