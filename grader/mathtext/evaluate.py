@@ -66,8 +66,8 @@ def _gamma(x: complex) -> complex:
 class _Point:
     """The values of one random point; ``bound`` holds the variables of enclosing integrals."""
 
-    def __init__(self, seed: int, point: int, counts: frozenset = frozenset()):
-        self.seed, self.point, self.counts = seed, point, counts
+    def __init__(self, seed: int, point: int, counts: frozenset = frozenset(), negative: bool = False):
+        self.seed, self.point, self.counts, self.negative = seed, point, counts, negative
         self.atoms: dict[sympy.Basic, complex] = {}
         self.bound: dict[sympy.Basic, complex] = {}
         self.work = 0
@@ -77,7 +77,10 @@ class _Point:
             return self.bound[atom]
         if atom not in self.atoms:
             rng = random.Random(f"{self.seed}|{self.point}|{sympy.srepr(atom)}")
-            self.atoms[atom] = complex(rng.randint(2, 5) if atom in self.counts else rng.uniform(0.5, 2.0))
+            if atom in self.counts:
+                self.atoms[atom] = complex(rng.randint(2, 5))
+            else:
+                self.atoms[atom] = complex(rng.uniform(-2.0, -0.5) if self.negative else rng.uniform(0.5, 2.0))
         return self.atoms[atom]
 
     def value(self, expr: sympy.Basic) -> complex:
@@ -235,10 +238,12 @@ def counts_of(*exprs: sympy.Basic) -> frozenset:
     return frozenset(found)
 
 
-def value_at(expr: sympy.Basic, seed: int, point: int, counts: frozenset = frozenset()) -> complex:
-    """The value of ``expr`` at random point number ``point``; ``Undecided`` if it has none."""
+def value_at(expr: sympy.Basic, seed: int, point: int, counts: frozenset = frozenset(),
+             negative: bool = False) -> complex:
+    """The value of ``expr`` at random point number ``point`` (its names negative with ``negative``);
+    ``Undecided`` if it has none."""
     try:
-        value = _Point(seed, point, counts).value(work_out(expr))
+        value = _Point(seed, point, counts, negative).value(work_out(expr))
     except (ZeroDivisionError, OverflowError, ValueError) as exc:
         raise Undecided(str(exc)) from None
     if not (cmath.isfinite(value)):
@@ -269,13 +274,33 @@ def _antiderivatives(a: sympy.Basic, b: sympy.Basic, relation: str) -> tuple[sym
     return da, db, "equal"
 
 
+def has_branch(expr: sympy.Basic) -> bool:
+    """Whether the formula takes a root or an absolute value, whose branch depends on signs."""
+    return any(isinstance(p, sympy.Abs) or (isinstance(p, sympy.Pow) and p.exp.is_Rational and not p.exp.is_integer)
+               for p in sympy.preorder_traversal(expr))
+
+
+def _differ_below_zero(a: sympy.Basic, b: sympy.Basic, seed: int, counts: frozenset) -> bool:
+    """Whether two formulas equal at the positive points differ where their names are negative
+    (√(x²) is |x|, not x). Asked only when one of them takes a root or |·| and the other does
+    not: a sign-sensitive branch on one side. Both with roots (1/(σ√(2π)) and 1/√(2πσ²), σ > 0
+    by the course's convention) are left equal, as is a point where either has no value."""
+    if has_branch(a) == has_branch(b):
+        return False
+    try:
+        x, y = value_at(a, seed, 0, counts, negative=True), value_at(b, seed, 0, counts, negative=True)
+    except Undecided:
+        return False
+    return not _close(x, y)
+
+
 def relation_at_points(a: sympy.Basic, b: sympy.Basic, relation: str, points: int, seed: int) -> bool:
     """Whether ``a`` and ``b`` are ``equal``, differ by a constant ``term`` or a constant ``factor``."""
     a, b, relation = _antiderivatives(a, b, relation)
     counts = counts_of(a, b)
     pairs = [(value_at(a, seed, p, counts), value_at(b, seed, p, counts)) for p in range(points)]
     if relation == "equal":
-        return all(_close(x, y) for x, y in pairs)
+        return all(_close(x, y) for x, y in pairs) and not _differ_below_zero(a, b, seed, counts)
     if relation == "term":
         first = pairs[0][0] - pairs[0][1]
         return all(_close(x - y, first) for x, y in pairs)

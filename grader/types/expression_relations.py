@@ -25,7 +25,7 @@ import sympy
 
 from grader.errors import BudgetExceeded
 from grader.limits import run_limited
-from grader.mathtext.evaluate import Undecided, counts_of, relation_at_points, value_at
+from grader.mathtext.evaluate import Undecided, counts_of, has_branch, relation_at_points, value_at
 from grader.mathtext.latex import Statement, settle
 
 _STRICT = {"<": (-1, ">"), ">": (1, ">"), "≤": (-1, "≥"), "≥": (1, "≥"), "=": (1, "="), "≠": (1, "≠")}
@@ -118,7 +118,7 @@ def _same_solutions(a: sympy.Basic, b: sympy.Basic, points: int, seed: int) -> b
     """Whether two equations ``a = 0`` and ``b = 0`` hold for the same values: solved for one of
     their names (``ln y = x`` and ``y = e^x`` for y; ``E = mc²`` and ``m = E/c²`` for m), each one's
     solutions satisfy the other, both ways. Bounded in time; False when no name can be solved for."""
-    if _branches(a) or _branches(b):
+    if has_branch(a) or has_branch(b):
         return False  # a root or |·| takes a branch that points drawn > 0 cannot check (y = √(25 − x²))
     names = sorted(a.free_symbols & b.free_symbols, key=sympy.default_sort_key)
     for name in names:
@@ -128,11 +128,6 @@ def _same_solutions(a: sympy.Basic, b: sympy.Basic, points: int, seed: int) -> b
             continue
         return _satisfied(a, name, there, points, seed) and _satisfied(b, name, here, points, seed)
     return False
-
-
-def _branches(expr: sympy.Basic) -> bool:
-    return any(isinstance(p, sympy.Abs) or (isinstance(p, sympy.Pow) and p.exp.is_Rational and not p.exp.is_integer)
-               for p in sympy.preorder_traversal(expr))
 
 
 def _solutions(expr: sympy.Basic, name: sympy.Symbol) -> list[sympy.Basic]:

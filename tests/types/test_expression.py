@@ -311,3 +311,14 @@ def test_bad_look_alikes_are_rubric_errors(look_alikes, message):
 def test_same_form_of_an_integral_is_its_bounds_as_written_and_an_equal_integrand(text, outcome):
     result = grade(text, latex=r"\int_0^1 x \theta x^{\theta - 1}\,dx", mode="same_form")
     assert result.outcome is outcome
+
+
+@pytest.mark.parametrize("text, latex, outcome", [
+    (r"$\sqrt{x^2}$", "x", Outcome.INCORRECT),                          # |x|: differs where x < 0
+    (r"$\left|x\right|$", "x", Outcome.INCORRECT),
+    (r"$\sqrt{x^2}$", r"\left|x\right|", Outcome.CORRECT),
+    (r"$\frac{1}{\sqrt{2\pi\sigma^2}}$", r"\frac{1}{\sigma\sqrt{2\pi}}", Outcome.CORRECT),  # roots on both sides
+    (r"$x^3 - x$", "x(x-1)(x+1)", Outcome.CORRECT),
+])
+def test_a_branch_on_one_side_is_checked_where_names_are_negative(text, latex, outcome):
+    assert grade(text, latex=latex).outcome is outcome
