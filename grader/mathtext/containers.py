@@ -23,6 +23,7 @@ import sympy
 
 from grader.errors import MathParseError
 from grader.mathtext.latex import read_math, settle
+from grader.mathtext.matrix_algebra import read_matrix_formula, written_matrix
 
 MAX_ENTRIES = 400  # a matrix or a set larger than this is not read (the reader's own limits apply to each)
 
@@ -132,6 +133,12 @@ def read_container(text: str) -> Container | None:
         return Container(sympy.S.Reals)
     if (both := _plus_minus(text)) is not None:
         return Container(both)
+    worked = read_matrix_formula(text)  # 2A, A^T, AB of written matrices
+    if isinstance(worked, sympy.MatrixBase):
+        return Container(worked)
+    listed = written_matrix(text)
+    if listed is not None:
+        return Container(listed)
     matrix = _MATRIX.match(text)
     if matrix and matrix.group(1) in ("vmatrix", "Vmatrix"):
         return None  # |A| and ||A||: a determinant or a norm, a number

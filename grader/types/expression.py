@@ -51,6 +51,7 @@ from grader.mathtext.writer import to_latex
 from grader.model import Evidence, Outcome, Segment
 from grader.reading.plain_math import formula_fragments
 from grader.mathtext.containers import Container, read_container
+from grader.mathtext.matrix_algebra import read_matrix_formula
 from grader.types import expression_containers as containers
 from grader.types.expression_compare import verdict as _verdict
 from grader.types.numeric import final_answer
@@ -208,7 +209,11 @@ class ExpressionType(QuestionType):
                 try:
                     statement = run_limited(read_math, piece, seconds=params.parse_seconds)
                 except MathParseError as exc:
-                    statements.append(_Read(evidence, None, str(exc), (), piece))
+                    worked = run_limited(read_matrix_formula, piece, seconds=params.parse_seconds)
+                    if worked is not None and not isinstance(worked, sympy.MatrixBase):  # \det A, tr A: a number
+                        statements.append(_Read(evidence, Statement((worked,), (), "", piece), "", (), piece))
+                    else:
+                        statements.append(_Read(evidence, None, str(exc), (), piece))
                     continue
                 names: list[str] = []
                 if params.repair:

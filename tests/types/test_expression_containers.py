@@ -69,3 +69,14 @@ def test_collection_references_self_test_as_labelled(reference):
 ])
 def test_a_prose_answer_is_graded_by_its_conclusion(reference, answer, outcome):
     assert verdict(reference, answer) is outcome
+
+
+@pytest.mark.parametrize("reference, answer, outcome", [
+    ("\\begin{pmatrix}2&1\\\\4&3\\end{pmatrix}", "$$\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}\\begin{pmatrix}0&1\\\\1&0\\end{pmatrix}$$", C),
+    ("\\begin{pmatrix}2&1\\\\4&3\\end{pmatrix}", "$$\\begin{pmatrix}0&1\\\\1&0\\end{pmatrix}\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}$$", W),
+    ("\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}", "$[[1,2],[3,4]]$", C),
+    ("-2", "$$\\det\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}$$", C),
+    ("5", "$$\\operatorname{tr}\\begin{pmatrix}1&2\\\\3&5\\end{pmatrix}$$", W),
+])
+def test_matrix_arithmetic_is_worked_out_in_order(reference, answer, outcome):
+    assert verdict(reference, answer) is outcome
