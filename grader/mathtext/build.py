@@ -138,6 +138,13 @@ class _Build(Transformer):
         function = _SYMPY_FUNCTIONS.get(name) or sympy.Function(name)
         return function(_x(arg), evaluate=False)
 
+    def func_power_app(self, children):
+        """``\\sin^2 x`` is (sin x)²; ``\\sin^{-1} x`` the inverse sine's value is not read so."""
+        head, script, arg = children
+        if script.kind != "sup" or (script.values[0].is_number and complex(script.values[0]) == -1):
+            raise MathParseError(f"{head}^… is read only as a power of the function's value")
+        return sympy.Pow(self.func_app([head, arg]), script.values[0], evaluate=False)
+
     def factorial(self, children):
         value = _x(children[0])
         _whole_number_bound(value, "a factorial")

@@ -181,7 +181,7 @@ def read_math(src: str) -> Statement:
     input; any other exception is a bug of ours (reported as a grader fault)."""
     if not isinstance(src, str):
         raise MathParseError("formula is not text")
-    text = undo_slips(_braced_shorthand(_percent_and_cfrac(_strip(src))))
+    text = _braced_shorthand(_percent_and_cfrac(undo_slips(_strip(src))))
     check_length(text)  # as written: spelling θ as \\theta does not make a formula too long
     source, text = text, expand_evaluation_bars(text)
     # \Sigma and \Pi are read like Σ and Π: the sum / product sign where that reads, else the letters

@@ -5,7 +5,9 @@
 * ``x . θ x^{θ-1}``: a full stop standing alone between two factors is the product dot
   handwriting puts there (not between two digits: ``3 . 5`` may be 3.5);
 * ``\\int_O^l``: a bound of an integral that is a lone O or l/I is the digit 0 or 1 (OCR's
-  look-alikes; a lone letter there is never meant as a variable named O or l).
+  look-alikes; a lone letter there is never meant as a variable named O or l);
+* ``sqrt(32)``, ``\\sqrt(2)``: a root written with a parenthesis; ``50 percent``: 50%;
+  ``\\boxed{42}``: the box around a final answer.
 
 ``undo_slips(text)`` applies them; it returns the text unchanged when none is there, so a
 correct formula costs one scan.
@@ -52,6 +54,43 @@ def _digit_bounds(match: re.Match[str]) -> str:
     return match.group(1) + digit(match.group(2)) + digit(match.group(3))
 
 
+_SQRT_PAREN = re.compile(r"(\\?)sqrt\s*\(")
+_PERCENT_WORD = re.compile(r"(\d)\s*(?:\\text\s*\{\s*percent\s*\}|percent\b)")
+_BOXED = re.compile(r"\\boxed\s*\{")
+
+
+def _sqrt_parenthesised(text: str) -> str:
+    """``sqrt(32)`` and ``\\sqrt(2)`` → ``\\sqrt{32}``: the root of what the parenthesis holds."""
+    out, position = [], 0
+    for match in _SQRT_PAREN.finditer(text):
+        if match.start() < position or (not match.group(1) and match.start() and text[match.start() - 1].isalpha()):
+            continue
+        depth, end = 1, match.end()
+        while end < len(text) and depth:
+            depth += {"(": 1, ")": -1}.get(text[end], 0)
+            end += 1
+        if depth:
+            continue
+        out.append(text[position:match.start()] + "\\sqrt{" + text[match.end():end - 1] + "}")
+        position = end
+    return "".join(out) + text[position:] if out else text
+
+
+def _unboxed(text: str) -> str:
+    """``\\boxed{42}``: the box marks the final answer; what it holds is the formula."""
+    match = _BOXED.search(text)
+    while match:
+        depth, end = 1, match.end()
+        while end < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            end += 1
+        if depth:
+            return text
+        text = text[:match.start()] + text[match.end():end - 1] + text[end:]
+        match = _BOXED.search(text)
+    return text
+
+
 def undo_slips(text: str) -> str:
     if "(" in text:
         text = close_groups(text)
@@ -59,4 +98,10 @@ def undo_slips(text: str) -> str:
         text = _SPACED_DOT.sub(r" \\cdot ", text)
     if "\\int" in text:
         text = _BOUND.sub(_digit_bounds, text)
+    if "sqrt" in text and "(" in text:
+        text = _sqrt_parenthesised(text)
+    if "percent" in text:
+        text = _PERCENT_WORD.sub(r"\1\\%", text)
+    if "boxed" in text:
+        text = _unboxed(text)
     return text

@@ -270,3 +270,18 @@ def test_a_bug_in_the_transformer_is_ours_not_unreadable_math(monkeypatch):
     monkeypatch.setattr(latex._Build, "frac", broken)
     with pytest.raises(ZeroDivisionError):
         latex.read_math(r"\frac{1}{2}")
+
+
+
+@pytest.mark.parametrize("text, same_as", [
+    (r"\sin^2 x", r"(\sin x)^2"),
+    (r"\cos^{2}(x)", r"(\cos x)^2"),
+    (r"\tan^3 x", r"(\tan x)^3"),
+])
+def test_a_power_on_a_function_is_a_power_of_its_value(text, same_as):
+    assert settle(read_math(text).expr) == settle(read_math(same_as).expr)
+
+
+def test_an_inverse_function_written_as_a_power_is_not_read_as_one_over_it():
+    with pytest.raises(MathParseError):
+        read_math(r"\sin^{-1} x")

@@ -32,6 +32,14 @@ def test_a_parenthesis_left_open_is_closed_where_its_group_ends(text, expected):
     (r"\int_0^{\infty} f", r"\int_0^{\infty} f"),
     (r"\int_a^b f", r"\int_a^b f"),
     (r"\int_{Om}^1 f", r"\int_{Om}^1 f"),  # a name, not a lone letter
+    (r"sqrt(32)", r"\sqrt{32}"),
+    (r"4\sqrt(2)", r"4\sqrt{2}"),
+    (r"sqrt((x+1)^2)", r"\sqrt{(x+1)^2}"),
+    (r"isqrt(2)", r"isqrt(2)"),            # part of another word
+    (r"50 percent", r"50\%"),
+    (r"20\text{ percent}", r"20\%"),
+    (r"\boxed{42}", r"42"),
+    (r"\boxed{\frac{1}{2}}", r"\frac{1}{2}"),
 ])
 def test_slips_with_one_reading(text, expected):
     assert undo_slips(text) == expected
