@@ -42,6 +42,8 @@ def verdict(student: sympy.Expr, expected: sympy.Expr, params: ExpressionParams)
         if equal and not _in_lowest_terms(a):
             return False, "equal to the reference, but not simplified to one fraction in lowest terms"
         return equal, how if equal is not False else "not equal to the reference"
+    if params.mode == "equal" and (constant := _integration_constant(b)) is not None:
+        return _up_to_the_constant(a, b - constant, params)
     if unworked(a) and not unworked(b):  # \int_0^1 x f(x) dx restates the question: not an answer yet
         return False, "an integral or derivative not worked out"
     if params.mode == "equal" and _plain_number(a) and _plain_number(b):
@@ -57,6 +59,34 @@ def verdict(student: sympy.Expr, expected: sympy.Expr, params: ExpressionParams)
         sympy.Function, sympy.Indexed))
     # A difference simplify cannot bring to zero is not proof of a difference: undecided, flagged for a TA.
     return (True, "simplified") if decided else (None, "neither evaluation nor simplification could decide")
+
+
+# Names a constant of integration goes by: "+ C" in a reference is one, and so is the student's own.
+CONSTANT_NAMES = frozenset({"C", "c", "K", "k", "C_1", "c_1", "C_0"})
+
+
+def _integration_constant(expr: sympy.Basic) -> sympy.Symbol | None:
+    """The reference's "+ C": an added name of a constant that appears nowhere else in it."""
+    if not isinstance(expr, sympy.Add):
+        return None
+    found = [t for t in expr.args if isinstance(t, sympy.Symbol) and t.name in CONSTANT_NAMES
+             and t not in (expr - t).free_symbols]
+    return found[0] if len(found) == 1 else None
+
+
+def _up_to_the_constant(a: sympy.Basic, b: sympy.Basic, params: ExpressionParams) -> tuple[bool | None, str]:
+    """An antiderivative against ``b`` + C: right when it differs from ``b`` by a constant (its own
+    constant named K or c, another antiderivative ½sin²x for −½cos²x, or none written)."""
+    own = _integration_constant(a)
+    if own is not None and own not in b.free_symbols:
+        a = a - own
+    try:
+        same = relation_at_points(a, b, "term", params.points, params.seed)
+    except Undecided:
+        return None, "neither evaluation nor simplification could decide"
+    if not same:
+        return False, "not an antiderivative of the same function"
+    return True, "equal up to the constant of integration" + ("" if own is not None else " (no constant written)")
 
 
 def _same_operator(a: sympy.Expr, b: sympy.Expr) -> bool:

@@ -322,3 +322,16 @@ def test_same_form_of_an_integral_is_its_bounds_as_written_and_an_equal_integran
 ])
 def test_a_branch_on_one_side_is_checked_where_names_are_negative(text, latex, outcome):
     assert grade(text, latex=latex).outcome is outcome
+
+
+@pytest.mark.parametrize("text, outcome, how", [
+    (r"$e^{x^2} + C$", Outcome.CORRECT, "same expression"),
+    (r"$e^{x^2} + K$", Outcome.CORRECT, "constant of integration"),      # another name for it
+    (r"$e^{x^2}$", Outcome.CORRECT, "no constant written"),              # flagged in detail for a TA
+    (r"$e^{x^2} + 5$", Outcome.CORRECT, "constant of integration"),
+    (r"$e^{x^2} + x$", Outcome.INCORRECT, ""),
+    (r"$2x e^{x^2} + C$", Outcome.INCORRECT, ""),
+])
+def test_a_constant_of_integration_in_the_reference(text, outcome, how):
+    result = grade(text, latex="e^{x^2} + C")
+    assert result.outcome is outcome and how in result.detail
