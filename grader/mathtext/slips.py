@@ -7,7 +7,7 @@
 * ``\\int_O^l``: a bound of an integral that is a lone O or l/I is the digit 0 or 1 (OCR's
   look-alikes; a lone letter there is never meant as a variable named O or l);
 * ``sqrt(32)``, ``\\sqrt(2)``: a root written with a parenthesis; ``50 percent``: 50%;
-  ``\\boxed{42}``: the box around a final answer.
+  ``\\boxed{42}``: the box around a final answer; ``\\sin 2x``: sin(2x), TeX's reading.
 
 ``undo_slips(text)`` applies them; it returns the text unchanged when none is there, so a
 correct formula costs one scan.
@@ -91,6 +91,10 @@ def _unboxed(text: str) -> str:
     return text
 
 
+# "\sin 2x" is sin(2x) in TeX's convention, not sin(2)·x: a number and one letter after a function.
+_FUNCTION_ARGUMENT = re.compile(r"\\(sin|cos|tan|sinh|cosh|tanh|exp|log|ln)\s+(\d+(?:\.\d+)?)\s*([A-Za-z])(?![A-Za-z])")
+
+
 def undo_slips(text: str) -> str:
     if "(" in text:
         text = close_groups(text)
@@ -104,4 +108,6 @@ def undo_slips(text: str) -> str:
         text = _PERCENT_WORD.sub(r"\1\\%", text)
     if "boxed" in text:
         text = _unboxed(text)
+    if "\\" in text:
+        text = _FUNCTION_ARGUMENT.sub(r"\\\1(\2\3)", text)
     return text

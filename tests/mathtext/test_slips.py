@@ -40,6 +40,11 @@ def test_a_parenthesis_left_open_is_closed_where_its_group_ends(text, expected):
     (r"20\text{ percent}", r"20\%"),
     (r"\boxed{42}", r"42"),
     (r"\boxed{\frac{1}{2}}", r"\frac{1}{2}"),
+    (r"\sin 2x", r"\sin(2x)"),              # TeX's convention, not sin(2)·x
+    (r"\ln 2x + 1", r"\ln(2x) + 1"),
+    (r"\sin x", r"\sin x"),
+    (r"\log 2", r"\log 2"),
+    (r"\sin 2xy", r"\sin 2xy"),            # more than one letter: left to the reader
 ])
 def test_slips_with_one_reading(text, expected):
     assert undo_slips(text) == expected
