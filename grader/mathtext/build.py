@@ -24,7 +24,8 @@ _ACCENT_NAMES = {"hat": "hat", "widehat": "hat", "tilde": "tilde", "widetilde": 
                  "overline": "bar", "dot": "dot"}
 _SYMPY_FUNCTIONS = {"tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh, "sin": sympy.sin,
                     "cos": sympy.cos, "tan": sympy.tan, "exp": sympy.exp, "log": sympy.log, "ln": sympy.log,
-                    "sigma": Sigmoid, "sigmoid": Sigmoid}
+                    "sigma": Sigmoid, "sigmoid": Sigmoid, "sec": sympy.sec, "csc": sympy.csc, "cot": sympy.cot,
+                    "arcsin": sympy.asin, "arccos": sympy.acos, "arctan": sympy.atan}
 
 
 class _Del:

@@ -31,6 +31,7 @@ rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Si
 # Every command the grammar knows; any other is refused by name before parsing.
 KNOWN_COMMANDS = frozenset("""
 approx neq ne leq geq le ge lt gt leqslant geqslant leqq geqq equiv simeq cdot times otimes odot circ ast sum prod tanh sinh cosh sin cos tan
+sec csc cot arcsin arccos arctan
 exp log ln sigma text mathrm operatorname textrm mathit hat tilde bar widehat widetilde overline dot
 mathbf boldsymbol mathbb mathcal vec bm frac dfrac tfrac sqrt partial top intercal left right bigl bigr
 Bigl Bigr big Big displaystyle lvert rvert vert quad qquad int infty binom dbinom tbinom

@@ -53,6 +53,8 @@ _FUNCTIONS: dict[type, Callable[[complex], complex]] = {
     sympy.exp: cmath.exp, sympy.log: cmath.log, sympy.tanh: cmath.tanh, sympy.sinh: cmath.sinh,
     sympy.cosh: cmath.cosh, sympy.sin: cmath.sin, sympy.cos: cmath.cos, sympy.tan: cmath.tan,
     Sigmoid: lambda x: 1 / (1 + cmath.exp(-x)), sympy.Abs: lambda x: complex(abs(x)),
+    sympy.sec: lambda x: 1 / cmath.cos(x), sympy.csc: lambda x: 1 / cmath.sin(x), sympy.cot: lambda x: 1 / cmath.tan(x),
+    sympy.asin: cmath.asin, sympy.acos: cmath.acos, sympy.atan: cmath.atan,
 }
 _CONSTANTS = {"e": math.e, "pi": math.pi}
 

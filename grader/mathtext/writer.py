@@ -17,7 +17,9 @@ _RELATION_COMMANDS = {"=": "=", "≈": "\\approx", "≠": "\\neq", "<": "<", ">"
                       "≡": "\\equiv"}
 _ACCENTS = {"hat": "hat", "tilde": "tilde", "bar": "bar"}
 _FUNCTIONS = {sympy.tanh: "\\tanh", sympy.sinh: "\\sinh", sympy.cosh: "\\cosh", sympy.sin: "\\sin",
-              sympy.cos: "\\cos", sympy.tan: "\\tan", sympy.exp: "\\exp", sympy.log: "\\log", Sigmoid: "\\sigma"}
+              sympy.cos: "\\cos", sympy.tan: "\\tan", sympy.exp: "\\exp", sympy.log: "\\log", Sigmoid: "\\sigma",
+              sympy.sec: "\\sec", sympy.csc: "\\csc", sympy.cot: "\\cot", sympy.asin: "\\arcsin",
+              sympy.acos: "\\arccos", sympy.atan: "\\arctan"}
 
 
 def _name(name: str) -> str:

@@ -285,3 +285,12 @@ def test_a_power_on_a_function_is_a_power_of_its_value(text, same_as):
 def test_an_inverse_function_written_as_a_power_is_not_read_as_one_over_it():
     with pytest.raises(MathParseError):
         read_math(r"\sin^{-1} x")
+
+
+@pytest.mark.parametrize("text, function", [
+    (r"\sec x", sympy.sec), (r"\csc x", sympy.csc), (r"\cot x", sympy.cot),
+    (r"\arcsin x", sympy.asin), (r"\arccos x", sympy.acos), (r"\arctan x", sympy.atan),
+])
+def test_more_functions_are_read_and_written_back(text, function):
+    expr = read_math(text).expr
+    assert expr.func is function and settle(read_math(to_latex(expr)).expr) == settle(expr)
