@@ -1,6 +1,7 @@
 """Arithmetic on written matrices: ``2A``, ``A + B``, ``AB`` (in order), ``A^T``, ``A^{-1}``, ``A^2``,
 ``\\det A``, ``\\operatorname{tr} A``, ``\\operatorname{rank} A`` — where each A is written out
-(``\\begin{pmatrix} … \\end{pmatrix}`` or a nested list ``[[1, 2], [3, 4]]``).
+(``\\begin{pmatrix} … \\end{pmatrix}`` or a nested list ``[[1, 2], [3, 4]]``) — and, of written
+vectors, a dot product ``(1, 2, 3) \\cdot (4, 5, 6)`` and a length ``\\|(3, 4)\\|``.
 
 The formula reader is scalar (its products commute), so a formula holding written matrices is
 worked out here instead, left to right with the usual precedence, products kept in their order:
@@ -162,8 +163,42 @@ def written_matrix(text: str) -> sympy.ImmutableMatrix | None:
     return _literal(match) if match and not match.group(1) else None
 
 
+# Two written vectors and their dot product, one written vector and its length.
+_DOT = re.compile(r"^\(([^()]*)\)\s*\\cdot\s*\(([^()]*)\)$")
+_NORM = re.compile(r"^(?:\\\||\\lVert|\|\|)\s*\(([^()]*)\)\s*(?:\\\||\\rVert|\|\|)$")
+
+
+def _vector_entries(text: str) -> list[sympy.Basic] | None:
+    pieces = text.split(",")
+    if len(pieces) < 2 or len(pieces) > MAX_SIZE * MAX_SIZE:
+        return None
+    try:
+        return [settle(read_math(piece).expr) for piece in pieces]
+    except MathParseError:
+        return None
+
+
+def _vector_formula(text: str) -> sympy.Basic | None:
+    """``(1, 2, 3) \\cdot (4, 5, 6)`` is 32; ``\\|(3, 4)\\|`` is 5."""
+    dot = _DOT.match(text)
+    if dot:
+        a, b = _vector_entries(dot.group(1)), _vector_entries(dot.group(2))
+        if a is None or b is None or len(a) != len(b):
+            return None
+        return settle(sum((x * y for x, y in zip(a, b)), sympy.Integer(0)))
+    norm = _NORM.match(text)
+    if norm:
+        entries = _vector_entries(norm.group(1))
+        return None if entries is None else settle(sympy.sqrt(sum((x ** 2 for x in entries), sympy.Integer(0))))
+    return None
+
+
 def read_matrix_formula(text: str) -> sympy.Basic | None:
     text = _SIZES.sub("", text).strip().strip("$").strip()
+    if "\\cdot" in text or "|" in text or "Vert" in text:
+        worked = _vector_formula(text)
+        if worked is not None:
+            return worked
     if "\\begin" not in text and "[[" not in text.replace(" ", ""):
         return None
     tokens = _tokens(text)

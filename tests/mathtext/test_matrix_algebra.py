@@ -26,6 +26,9 @@ Mat = sympy.ImmutableMatrix
     (r"\det" + M, -2),
     (r"\operatorname{tr}" + M, 5),
     (r"\operatorname{rank}\begin{pmatrix}1&2\\2&4\end{pmatrix}", 1),
+    (r"(1,2,3)\cdot(4,5,6)", 32),                       # written vectors: a dot product …
+    (r"\|(3,4)\|", 5),                                  # … and a length
+    (r"\left\|(3,4)\right\|", 5),
 ])
 def test_matrix_arithmetic(text, value):
     assert read_matrix_formula(text) == value
@@ -37,6 +40,8 @@ def test_matrix_arithmetic(text, value):
     M + r" + \begin{pmatrix}1&2&3\end{pmatrix}",           # sizes that do not fit
     r"\begin{pmatrix}1&2\\2&4\end{pmatrix}^{-1}",          # singular
     M + "^{99}",
+    r"(1,2)\cdot(3,4,5)",                                 # lengths that differ
+    r"x \cdot y",
 ])
 def test_what_is_not_worked_out(text):
     assert read_matrix_formula(text) is None
