@@ -103,8 +103,9 @@ def grade(rubric: Path, paths: tuple[Path, ...], out: Path, jobs: int | None, au
     except GraderError as exc:
         console.print(f"error: {terminal_safe(str(exc))}", markup=False)
         sys.exit(EXIT_INVALID)
-    _summary(console, results, out)
-    sys.exit(EXIT_SOME_FAILED if any(r.status == "error" for r in results) else EXIT_OK)
+    _summary(console, results, out, kept=len(results) - len(submissions))
+    this_run = {s.id for s in submissions}  # sheets kept from an earlier run do not decide this run's exit
+    sys.exit(EXIT_SOME_FAILED if any(r.status == "error" and r.id in this_run for r in results) else EXIT_OK)
 
 
 @main.command()
@@ -123,12 +124,14 @@ def render(out: Path, audience: str, export: str | None) -> None:
     _summary(_err_console(), results, out)
 
 
-def _summary(console: Console, results: list[SubmissionResult], out: Path) -> None:
+def _summary(console: Console, results: list[SubmissionResult], out: Path, kept: int = 0) -> None:
     graded = [r for r in results if r.status == "graded"]
     flagged = sum(1 for r in graded if needs_review(r.flags + tuple(n for q in r.questions for n in q.flags)))
     mean = sum(r.score for r in graded) / len(graded) if graded else 0.0
     maximum = graded[0].max if graded else 0
-    console.print(f"graded {len(graded)}, errors {len(results) - len(graded)}, flagged {flagged}, mean {mean:.2f}/{maximum:g} → {terminal_safe(str(out))}/", markup=False)
+    also = f" ({kept} kept from the earlier run in it)" if kept > 0 else ""
+    console.print(f"graded {len(graded)}, errors {len(results) - len(graded)}, flagged {flagged}, mean {mean:.2f}/{maximum:g} → "
+                  f"{terminal_safe(str(out))}/{also}", markup=False)
     for result in results:
         if result.status == "error":
             console.print(Text.assemble(("error ", "red"), terminal_safe(f"{result.file}: {result.error}")))

@@ -69,6 +69,7 @@ _FLAGS = (
     Flag("carried-forward", "credited as error carried forward from the student's own earlier answer", "info"),
     Flag("implied", "credited because other items of the question that the marking scheme says earn it are right", "info"),
     Flag("by-hand", "graded by hand: the rubric leaves this item to a TA", "review"),
+    Flag("earlier-rubric", "kept from an earlier run that used another version of the rubric; grade this sheet again to update it", "review"),
     # faults: never the student's
     Flag("time-limit", "not graded: time limit", "fault", transient=True),
     Flag("grader-fault", "not graded: the grader failed on this item (a fault of the grader, not of the answer)", "fault"),

@@ -1,7 +1,8 @@
 """Publishing: results.json, grades.csv, every page and the exports, from stored results.
 
 One step for both sources of results: the batch journal (``grader grade``) and an
-earlier results.json (``grader render``, which grades nothing). Results arrive in id
+earlier results.json (``grader render``, which grades nothing). A ``grader grade`` of some
+sheets into an OUT that holds this exam's results keeps the other sheets (``earlier_results``). Results arrive in id
 order and are handled one at a time — written into results.json, rendered into
 their page — then kept without their answer lines and evidence for the class
 report and the CSVs, so memory stays small for a large class. Every file is
@@ -11,6 +12,7 @@ are removed first, and results.json, the file a rerun trusts, is renamed last.
 
 from __future__ import annotations
 
+import heapq
 import json
 from contextlib import nullcontext
 from dataclasses import replace
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from grader.errors import GraderError
+from grader.flags import note
 from grader.inputs import Submission, page_name
 from grader.journal import Journal
 from grader.model import RubricInfo, SubmissionResult
@@ -74,9 +77,35 @@ def finish_batch(rubric: Rubric, submissions: Sequence[Submission], out: Path, a
                 raise GraderError(f"{submission.file}: no graded result in {journal.folder}; run the batch again")
             yield SubmissionResult.from_json(entry["result"])
 
-    results = publish(rubric.info, rubric.sha256, stored(), out, audience, export)
+    kept = earlier_results(out, rubric, {s.id for s in submissions})
+    results = publish(rubric.info, rubric.sha256, heapq.merge(stored(), kept, key=lambda r: r.id), out, audience, export)
     journal.remove()
     return results
+
+
+def earlier_results(out: Path, rubric: Rubric, regraded: set[str]) -> list[SubmissionResult]:
+    """The sheets of an earlier run of this exam in ``out`` that this run did not grade, kept (a
+    regrade of a subset never drops the rest of the class), in id order. Those graded with another
+    version of the rubric are flagged ``earlier-rubric``."""
+    path = out / "results.json"
+    if not path.exists():
+        return []
+    header, _, records = read_results(path)
+    if header.get("exam") != rubric.info.id:
+        return []  # another exam's results: this run's replace them, as before
+    stale = header.get("rubric_sha256") != rubric.sha256
+    kept = []
+    try:
+        for record in records:
+            if record.get("id") in regraded:
+                continue
+            result = SubmissionResult.from_json(record)
+            if stale:
+                result = replace(result, flags=result.flags + (note("earlier-rubric", "graded with an earlier version of the rubric"),))
+            kept.append(result)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise GraderError(f"{path}: a submission record is damaged ({exc}); move the file away to grade afresh") from None
+    return sorted(kept, key=lambda r: r.id)
 
 
 def read_results(path: Path) -> tuple[dict[str, Any], RubricInfo, list[dict[str, Any]]]:

@@ -116,3 +116,33 @@ def test_a_rubric_error_grades_nothing(tmp_path, batch):
 def test_a_missing_path_is_a_usage_error(tmp_path):
     result = run("grade", RUBRIC, tmp_path / "nowhere", "-o", tmp_path / "out")
     assert result.exit_code == 2
+
+
+def _ids(out: Path) -> list[str]:
+    return [s["id"] for s in json.loads((out / "results.json").read_text(encoding="utf-8"))["submissions"]]
+
+
+def test_grading_a_subset_into_an_earlier_out_keeps_the_rest_of_the_class(batch, tmp_path):
+    out = tmp_path / "out"
+    run("grade", RUBRIC, batch, "-o", out)
+    everyone = _ids(out)
+    regraded = run("grade", RUBRIC, batch / "blank.md", "-o", out)
+    assert regraded.exit_code == 0 and "kept from the earlier run" in regraded.output
+    assert _ids(out) == everyone                                   # results.json: the whole class, in id order
+    rows = list(csv.DictReader((out / "grades.csv").open(encoding="utf-8")))
+    assert sorted(r["id"] for r in rows) == sorted(everyone)       # grades.csv too
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(i in index for i in everyone)                       # and the class report
+
+
+def test_sheets_kept_from_another_version_of_the_rubric_are_flagged(batch, tmp_path):
+    rubric = tmp_path / "rubric"
+    shutil.copytree(RUBRIC, rubric)
+    out = tmp_path / "out"
+    run("grade", rubric, batch, "-o", out)
+    q6 = rubric / "q6.yaml"
+    q6.write_text(q6.read_text(encoding="utf-8").replace("title: ", "title: Changed ", 1), encoding="utf-8")
+    run("grade", rubric, batch / "blank.md", "-o", out)
+    records = {s["id"]: s for s in json.loads((out / "results.json").read_text(encoding="utf-8"))["submissions"]}
+    flagged = {i for i, s in records.items() if any(f["code"] == "earlier-rubric" for f in s["flags"])}
+    assert flagged == set(records) - {"blank"}
