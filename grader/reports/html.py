@@ -23,7 +23,7 @@ from grader.flags import for_audience, needs_review
 from grader.inputs import page_href
 from grader.model import Line, QuestionInfo, QuestionResult, RubricInfo, SubmissionResult
 from grader.reports import stats, svg
-from grader.reports.mathml import render_text
+from grader.reports.mathml import render_formula, render_text
 
 Audience = Literal["ta", "student"]
 _MAX_GROUPED_LINES = 30  # a $$ opened and never closed within this many lines is not one formula
@@ -41,6 +41,7 @@ def environment() -> Environment:
     )
     env.filters["fmt"] = svg.fmt
     env.filters["math"] = render_text
+    env.filters["formula"] = render_formula
     env.filters["page"] = page_href  # a link: the file name, URL-quoted
     return env
 

@@ -101,3 +101,15 @@ def render_text(text: str) -> Markup:
         position = match.end()
     parts.append(str(escape(text[position:])))
     return Markup("".join(parts))
+
+
+# A bare formula (what an item found or expected, written without $): LaTeX commands, scripts.
+_BARE_LATEX = re.compile(r"\\[A-Za-z]+|[\^_]")
+
+
+def render_formula(text: str) -> Markup:
+    """What an item found or expected: text with ``$…$`` formulas rendered as ``render_text`` does,
+    and a bare formula (``\\frac{9}{58}``, ``x^2 + C``) rendered whole; plain words escaped."""
+    if "$" in text or "\\(" in text or "\\[" in text or not _BARE_LATEX.search(text):
+        return render_text(text)
+    return render_text(f"${text.strip()}$")

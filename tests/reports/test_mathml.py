@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grader.reports.mathml import latex_to_mathml, render_text
+from grader.reports.mathml import latex_to_mathml, render_formula, render_text
 
 
 class _Tags(HTMLParser):
@@ -120,3 +120,16 @@ def test_any_text_yields_only_allowed_markup(text):
             assert not name.startswith("on") and name not in ("href", "src", "style", "xmlns"), name
             assert value is None or not re.search(r"javascript|[<>]", value)
     assert "<script" not in html.lower()
+
+
+@pytest.mark.parametrize("text, rendered", [
+    (r"\frac{9}{58}", True),                       # a bare formula, as an item found or expected it
+    (r"x^2 + C", True),
+    (r"E[X] = \frac{\theta}{\theta+1}", True),
+    ("“not the probability that H0 is true”", False),  # words stay words
+    ("0.155", False),
+    ("a < b <script>", False),
+])
+def test_what_an_item_found_or_expected_is_rendered_as_math_when_it_is_a_formula(text, rendered):
+    html = str(render_formula(text))
+    assert ("<math" in html) is rendered and "<script>" not in html
