@@ -50,3 +50,11 @@ def test_exam_defaults_written_under_an_alias_apply(tmp_path):
         "given": {"x": 2}, "items": [{"id": "a", "points": 1, "description": "x", "check": {"reference": "x"},
                                       "feedback": "ok"}]}))
     assert load_rubric(tmp_path).questions[0].items[0].params.rel_tol == 0.1
+
+
+def test_a_packs_repairs_are_said_in_words_on_the_pages():
+    from grader.mathtext.repairs import registered, repair_in_words
+
+    registered()  # loads the installed packs
+    assert repair_in_words("kappa-as-k") == "κ read as the summation index k"
+    assert repair_in_words("0 read as θ") == "0 read as θ"  # already words

@@ -19,6 +19,17 @@ from grader.mathtext.trees import Statement
 
 Repair = Callable[[Statement], "tuple[Statement, list[str]]"]
 _REPAIRS: dict[str, Repair] = {}
+_SAID: dict[str, str] = {}  # a repair's name -> what it did, in words a student reads
+
+
+def describe_repair(name: str, said: str) -> None:
+    """What the repair named ``name`` does, in plain words, for the pages ("κ read as the index k")."""
+    _SAID[name] = said
+
+
+def repair_in_words(name: str) -> str:
+    """The plain words of a repair a pack described; other names (already words: "0 read as θ") as they are."""
+    return _SAID.get(name, name)
 
 
 def register_repair(name: str, repair: Repair) -> None:

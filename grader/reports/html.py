@@ -42,8 +42,16 @@ def environment() -> Environment:
     env.filters["fmt"] = svg.fmt
     env.filters["math"] = render_text
     env.filters["formula"] = render_formula
+    env.filters["repair"] = _repair_in_words
     env.filters["page"] = page_href  # a link: the file name, URL-quoted
     return env
+
+
+def _repair_in_words(name: str) -> str:
+    from grader.mathtext.repairs import repair_in_words, registered
+
+    registered()  # the installed packs describe their own repairs
+    return repair_in_words(name)
 
 
 @lru_cache(maxsize=1)

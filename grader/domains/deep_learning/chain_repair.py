@@ -39,7 +39,7 @@ from typing import Callable
 import sympy
 
 from grader.mathtext.atoms import Partial
-from grader.mathtext.repairs import register_repair
+from grader.mathtext.repairs import describe_repair, register_repair
 from grader.mathtext.trees import Statement
 
 LOOKALIKES = {"kappa": "k", "iota": "i", "tau": "t", "nu": "v"}
@@ -183,3 +183,13 @@ def repair(statement: Statement) -> tuple[Statement, list[str]]:
 
 
 register_repair("bptt-chain", repair)
+for _name, _said in (
+    ("kappa-as-k", "κ read as the summation index k"),
+    ("subscript-E34-as-E3", "a run of digits after E read as the chain's time index (E_34 as E_3)"),
+    ("product-from-frac-1-over-J", "a product sign Π that OCR turned into a fraction 1/J read as Π again"),
+    ("product-from-frac-1-over-1", "a product sign Π that OCR turned into a fraction 1/1 read as Π again"),
+    ("comma-as-product", "a comma between two bracketed factors read as a product"),
+    ("hat-lost-in-difference", "(O_t − O_t) read as (O_t − Ô_t): the hat OCR lost"),
+    ("unbound-jacobian-as-product", "a Jacobian with a free index read as the product over that index"),
+):
+    describe_repair(_name, _said)
