@@ -144,12 +144,20 @@ def content_words(phrasing: str) -> list[tuple[str, bool]]:
     return words
 
 
+# Numbers said in words are those numbers ("two processes" is "2 processes").
+_NUMBER_WORDS = {w: str(n) for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+
+
 @lru_cache(maxsize=65536)
 def similarity(word: str, acronym: bool, token_text: str, contrasts: frozenset[str] = frozenset()) -> float:
     """0..100: how likely the written token is an (OCR-damaged) form of ``word``."""
     token = token_text.lower()
     if token == word or _stem(token) == _stem(word) or (token[:1] == word[:1] and lemma(token) == lemma(word)):
         return 100.0
+    if _NUMBER_WORDS.get(token, token) == _NUMBER_WORDS.get(word, word):
+        return 100.0  # "two" is "2"
     if len(word) <= 3 and not acronym:
         return 0.0  # short words and numbers ("p", "0", "log") must be exact
     if acronym:

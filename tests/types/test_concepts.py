@@ -288,3 +288,11 @@ def test_a_rubrics_own_contrasts_are_never_taken_for_each_other():
     assert similarity("underfit", False, "overfit") > 0  # look-alikes by spelling alone
     assert similarity("underfit", False, "overfit", contrasts) == 0
     assert similarity("overfit", False, "overfits", contrasts) == 100  # an inflection is still the word
+
+
+@pytest.mark.parametrize("word, token, same", [("2", "two", True), ("two", "2", True), ("3", "three", True),
+                                               ("2", "3", False), ("one", "on", False)])
+def test_numbers_said_in_words_are_those_numbers(word, token, same):
+    from grader.types.phrasing import similarity
+
+    assert (similarity(word, False, token) == 100.0) is same
