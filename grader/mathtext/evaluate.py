@@ -282,9 +282,10 @@ def has_branch(expr: sympy.Basic) -> bool:
                for p in sympy.preorder_traversal(expr))
 
 
-def _differ_below_zero(a: sympy.Basic, b: sympy.Basic, seed: int, counts: frozenset) -> bool:
+def _differ_below_zero(a: sympy.Basic, b: sympy.Basic, seed: int, counts: frozenset, by: complex = 0j) -> bool:
     """Whether two formulas equal at the positive points differ where their names are negative
-    (√(x²) is |x|, not x). Asked only when one of them takes a root or |·| and the other does
+    (√(x²) is |x|, not x), or, compared up to a constant term ``by``, by another constant
+    (ln|x| + C is not ln x + C). Asked only when one of them takes a root or |·| and the other does
     not: a sign-sensitive branch on one side. Both with roots (1/(σ√(2π)) and 1/√(2πσ²), σ > 0
     by the course's convention) are left equal, as is a point where either has no value."""
     if has_branch(a) == has_branch(b):
@@ -293,7 +294,7 @@ def _differ_below_zero(a: sympy.Basic, b: sympy.Basic, seed: int, counts: frozen
         x, y = value_at(a, seed, 0, counts, negative=True), value_at(b, seed, 0, counts, negative=True)
     except Undecided:
         return False
-    return not _close(x, y)
+    return not _close(x - y, by) if by else not _close(x, y)
 
 
 def relation_at_points(a: sympy.Basic, b: sympy.Basic, relation: str, points: int, seed: int) -> bool:
@@ -305,7 +306,7 @@ def relation_at_points(a: sympy.Basic, b: sympy.Basic, relation: str, points: in
         return all(_close(x, y) for x, y in pairs) and not _differ_below_zero(a, b, seed, counts)
     if relation == "term":
         first = pairs[0][0] - pairs[0][1]
-        return all(_close(x - y, first) for x, y in pairs)
+        return all(_close(x - y, first) for x, y in pairs) and not _differ_below_zero(a, b, seed, counts, first)
     ratios = []
     for x, y in pairs:
         if _close(y, 0) or _close(x, 0):

@@ -7,7 +7,7 @@
 * ``\\int_O^l``: a bound of an integral that is a lone O or l/I is the digit 0 or 1 (OCR's
   look-alikes; a lone letter there is never meant as a variable named O or l);
 * ``sqrt(32)``, ``\\sqrt(2)``: a root written with a parenthesis; ``50 percent``: 50%;
-  ``\\boxed{42}``: the box around a final answer; ``\\sin 2x``: sin(2x), TeX's reading.
+  ``\\boxed{42}``: the box around a final answer; ``\\sin 2x``: sin(2x), TeX's reading; ``|x - 1|``: bare bars in pairs, an absolute value.
 
 ``undo_slips(text)`` applies them; it returns the text unchanged when none is there, so a
 correct formula costs one scan.
@@ -95,6 +95,35 @@ def _unboxed(text: str) -> str:
 _FUNCTION_ARGUMENT = re.compile(r"\\(sin|cos|tan|sinh|cosh|tanh|exp|log|ln)\s+(\d+(?:\.\d+)?)\s*([A-Za-z])(?![A-Za-z])")
 
 
+_BAR = re.compile(r"(?<!\\left)(?<!\\right)(?<!\\)\|")
+
+
+def _bars_as_absolute(text: str) -> str:
+    """``|x - 1| < 2``: bare bars in pairs around a balanced group are an absolute value (a lone bar,
+    as in P(B|A), is a condition and stays)."""
+    bars = [m.start() for m in _BAR.finditer(text)]
+    if len(bars) < 2 or len(bars) % 2:
+        return text
+    pieces, position = [], 0
+    for left, right in zip(bars[::2], bars[1::2]):
+        inner = text[left + 1:right]
+        if not inner.strip() or not _balanced(inner):
+            return text
+        pieces.append(text[position:left] + "\\left|" + inner + "\\right|")
+        position = right + 1
+    return "".join(pieces) + text[position:]
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += char in "([{"
+        depth -= char in ")]}"
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def undo_slips(text: str) -> str:
     if "(" in text:
         text = close_groups(text)
@@ -110,4 +139,6 @@ def undo_slips(text: str) -> str:
         text = _unboxed(text)
     if "\\" in text:
         text = _FUNCTION_ARGUMENT.sub(r"\\\1(\2\3)", text)
+    if "|" in text:
+        text = _bars_as_absolute(text)
     return text

@@ -45,6 +45,10 @@ def test_a_parenthesis_left_open_is_closed_where_its_group_ends(text, expected):
     (r"\sin x", r"\sin x"),
     (r"\log 2", r"\log 2"),
     (r"\sin 2xy", r"\sin 2xy"),            # more than one letter: left to the reader
+    (r"|x-1|<2", r"\left|x-1\right|<2"),    # bare bars in pairs: an absolute value
+    (r"\ln|x| + C", r"\ln\left|x\right| + C"),
+    (r"P(B|A)", r"P(B|A)"),                   # a lone bar is a condition
+    (r"P(A|B) + P(C|D)", r"P(A|B) + P(C|D)"),  # bars whose inside is no group stay
 ])
 def test_slips_with_one_reading(text, expected):
     assert undo_slips(text) == expected

@@ -335,3 +335,12 @@ def test_a_branch_on_one_side_is_checked_where_names_are_negative(text, latex, o
 def test_a_constant_of_integration_in_the_reference(text, outcome, how):
     result = grade(text, latex="e^{x^2} + C")
     assert result.outcome is outcome and how in result.detail
+
+
+@pytest.mark.parametrize("text, latex, outcome", [
+    (r"$\ln x + C$", r"\ln|x| + C", Outcome.INCORRECT),     # the absolute value dropped: wrong for x < 0
+    (r"$\ln|x| + K$", r"\ln|x| + C", Outcome.CORRECT),
+    (r"$|x|$", r"\sqrt{x^2}", Outcome.CORRECT),
+])
+def test_absolute_values_with_bare_bars(text, latex, outcome):
+    assert grade(text, latex=latex).outcome is outcome
