@@ -7,7 +7,8 @@
 * ``\\int_O^l``: a bound of an integral that is a lone O or l/I is the digit 0 or 1 (OCR's
   look-alikes; a lone letter there is never meant as a variable named O or l);
 * ``sqrt(32)``, ``\\sqrt(2)``: a root written with a parenthesis; ``50 percent``: 50%;
-  ``\\boxed{42}``: the box around a final answer; ``\\sin 2x``: sin(2x), TeX's reading; ``|x - 1|``: bare bars in pairs, an absolute value.
+  ``\\boxed{42}``: the box around a final answer; ``\\sin 2x``: sin(2x), TeX's reading; ``|x - 1|``: bare bars in pairs, an absolute value;
+  ``0.\\overline{3}``: the repeating decimal 1/3.
 
 ``undo_slips(text)`` applies them; it returns the text unchanged when none is there, so a
 correct formula costs one scan.
@@ -16,6 +17,7 @@ correct formula costs one scan.
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 _SPACED_DOT = re.compile(r"(?<=[^\s\d.])\s+\.\s+(?=[^\s\d.])|(?<=\d)\s+\.\s+(?=[^\s\d.])|(?<=[^\s\d.])\s+\.\s+(?=\d)")
 _BOUND = re.compile(r"(\\int(?![A-Za-z])\s*)(_\s*(?:\{\s*[OolI]\s*\}|[OolI](?![A-Za-z])))?(\s*\^\s*(?:\{\s*[OolI]\s*\}|[OolI](?![A-Za-z])))?")
@@ -124,6 +126,19 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
+# 0.\overline{3} is 1/3: a repeating decimal, its repeating digits under a bar.
+_REPEATING = re.compile(r"(\d*)\.(\d*)\\overline\s*\{(\d{1,12})\}(\s*\\?%)?")
+
+
+def _repeating(match: re.Match[str]) -> str:
+    whole, fixed, repeated = match.group(1) or "0", match.group(2), match.group(3)
+    value = Fraction(int(whole)) + (Fraction(int(fixed), 10 ** len(fixed)) if fixed else 0) \
+        + Fraction(int(repeated), 10 ** len(fixed) * (10 ** len(repeated) - 1))
+    if match.group(4):  # 33.\overline{3}\% is a third
+        value /= 100
+    return f"\\frac{{{value.numerator}}}{{{value.denominator}}}"
+
+
 def undo_slips(text: str) -> str:
     if "(" in text:
         text = close_groups(text)
@@ -141,4 +156,6 @@ def undo_slips(text: str) -> str:
         text = _FUNCTION_ARGUMENT.sub(r"\\\1(\2\3)", text)
     if "|" in text:
         text = _bars_as_absolute(text)
+    if "overline" in text:
+        text = _REPEATING.sub(_repeating, text)
     return text

@@ -49,6 +49,10 @@ def test_a_parenthesis_left_open_is_closed_where_its_group_ends(text, expected):
     (r"\ln|x| + C", r"\ln\left|x\right| + C"),
     (r"P(B|A)", r"P(B|A)"),                   # a lone bar is a condition
     (r"P(A|B) + P(C|D)", r"P(A|B) + P(C|D)"),  # bars whose inside is no group stay
+    (r"0.\overline{3}", r"\frac{1}{3}"),     # a repeating decimal
+    (r"0.1\overline{6}", r"\frac{1}{6}"),
+    (r"33.\overline{3}\%", r"\frac{1}{3}"),
+    (r"\overline{x}", r"\overline{x}"),      # a bar over a name stays a mean
 ])
 def test_slips_with_one_reading(text, expected):
     assert undo_slips(text) == expected
