@@ -21,15 +21,13 @@ from dataclasses import dataclass
 
 import sympy
 
-from grader.errors import MathParseError
-from grader.mathtext.latex import read_math, settle
-from grader.mathtext.matrix_algebra import read_matrix_formula, written_matrix
+from grader.mathtext.matrix_algebra import matrix_literal, read_all, read_matrix_formula
 
-MAX_ENTRIES = 400  # a matrix or a set larger than this is not read (the reader's own limits apply to each)
+MAX_ENTRIES = 400  # a set or tuple larger than this is not read (a matrix: matrix_algebra.MAX_CELLS) (the reader's own limits apply to each)
 
 _SIZES = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big|biggl|biggr)(?![A-Za-z])\s*")
 _BOXED = re.compile(r"^\\boxed\s*\{(.*)\}$", re.S)
-_MATRIX = re.compile(r"^\\begin\{([pbvBV]?matrix|array)\}(?:\{[^}]*\})?(.*)\\end\{\1\}$", re.S)
+_DETERMINANT = re.compile(r"^\\begin\{[vV]matrix\}")
 _EMPTY = re.compile(r"^(?:\\emptyset|\\varnothing|\\\{\s*\\\})$")
 _REALS = re.compile(r"^(?:\\mathbb\s*\{?\s*R\s*\}?|ℝ)$")
 _SET_OPS = (("\\cup", sympy.Union), ("\\cap", sympy.Intersection), ("\\setminus", sympy.Complement))
@@ -85,10 +83,7 @@ def _entries(inner: str) -> list[sympy.Basic] | None:
     pieces = _split(inner, (",", ";"))
     if len(pieces) > MAX_ENTRIES or any(not p.strip() for p in pieces):
         return None
-    try:
-        return [settle(read_math(piece).expr) for piece in pieces]
-    except MathParseError:
-        return None
+    return read_all(pieces)
 
 
 def _plus_minus(text: str) -> sympy.Basic | None:
@@ -136,22 +131,11 @@ def read_container(text: str) -> Container | None:
     worked = read_matrix_formula(text)  # 2A, A^T, AB of written matrices
     if isinstance(worked, sympy.MatrixBase):
         return Container(worked)
-    listed = written_matrix(text)
-    if listed is not None:
-        return Container(listed)
-    matrix = _MATRIX.match(text)
-    if matrix and matrix.group(1) in ("vmatrix", "Vmatrix"):
+    if _DETERMINANT.match(text):
         return None  # |A| and ||A||: a determinant or a norm, a number
-    if matrix:
-        rows = [row for row in re.split(r"\\\\", matrix.group(2)) if row.strip()]
-        cells = [[c for c in row.split("&")] for row in rows]
-        if not cells or len({len(r) for r in cells}) != 1 or sum(map(len, cells)) > MAX_ENTRIES:
-            return None
-        try:
-            values = [[settle(read_math(c).expr) for c in row] for row in cells]
-        except MathParseError:
-            return None
-        return Container(sympy.ImmutableMatrix(values))
+    written = matrix_literal(text)
+    if written is not None:
+        return Container(written)
     if text.startswith("\\{") and text.endswith("\\}"):
         inner = text[2:-2]
         if re.search(r"\\mid|:|\|", inner):

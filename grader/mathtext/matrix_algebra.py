@@ -19,28 +19,44 @@ import sympy
 from grader.errors import MathParseError
 from grader.mathtext.latex import read_math, settle
 
-MAX_SIZE = 20  # rows or columns of a written matrix worked with
+MAX_SIZE = 20  # rows or columns of a written matrix worked with in arithmetic
+MAX_CELLS = 400  # entries of one written matrix read at all
 MAX_POWER = 10
 
-_LITERAL = re.compile(r"\\begin\{([pbBV]?matrix)\}(.*?)\\end\{\1\}|\[\s*\[[^\[\]]*\](?:\s*,\s*\[[^\[\]]*\])*\s*\]", re.S)
+# A written matrix: pmatrix, bmatrix, Bmatrix, matrix, an array with its column spec, or a nested
+# list (rows first). vmatrix and Vmatrix are a determinant and a norm: numbers, not matrices.
+_LITERAL = re.compile(r"\\begin\{([pbB]?matrix)\}(.*?)\\end\{\1\}|\\begin\{array\}\{[^}]*\}(.*?)\\end\{array\}"
+                      r"|\[\s*\[[^\[\]]*\](?:\s*,\s*\[[^\[\]]*\])*\s*\]", re.S)
 _FUNCTION = re.compile(r"\\det(?![A-Za-z])|\\(?:operatorname|mathrm|text)\s*\{\s*(tr|rank|det)\s*\}|\\(?:tr|rank)(?![A-Za-z])")
 _POSTFIX = re.compile(r"\^\s*(?:\{\s*(T|\\top|-\s*1|\d+)\s*\}|(T|\\top|\d))")
 _OPERATOR = re.compile(r"\\cdot(?![A-Za-z])|\\times(?![A-Za-z])|\*|\+|-")
 _SIZES = re.compile(r"\\(?:left|right)(?![A-Za-z])\s*[.(\[)\]]?")
 
 
-def _literal(match: re.Match[str]) -> sympy.ImmutableMatrix | None:
-    if match.group(1):
-        rows = [r for r in re.split(r"\\\\", match.group(2)) if r.strip()]
-        cells = [row.split("&") for row in rows]
-    else:
-        cells = [inner.split(",") for inner in re.findall(r"\[([^\[\]]*)\]", match.group())]
-    if not cells or len({len(r) for r in cells}) != 1 or len(cells) > MAX_SIZE or len(cells[0]) > MAX_SIZE:
-        return None
+def read_all(pieces) -> list[sympy.Basic] | None:
+    """Each piece read by ``read_math`` and settled; None when one cannot be read."""
     try:
-        return sympy.ImmutableMatrix([[settle(read_math(c).expr) for c in row] for row in cells])
+        return [settle(read_math(piece).expr) for piece in pieces]
     except MathParseError:
         return None
+
+
+def _literal(match: re.Match[str]) -> sympy.ImmutableMatrix | None:
+    body = match.group(2) if match.group(1) else match.group(3)
+    if body is not None:
+        cells = [row.split("&") for row in re.split(r"\\\\", body) if row.strip()]
+    else:
+        cells = [inner.split(",") for inner in re.findall(r"\[([^\[\]]*)\]", match.group())]
+    if not cells or len({len(r) for r in cells}) != 1 or sum(map(len, cells)) > MAX_CELLS:
+        return None
+    values = read_all(cell for row in cells for cell in row)
+    return None if values is None else sympy.ImmutableMatrix(len(cells), len(cells[0]), values)
+
+
+def matrix_literal(text: str) -> sympy.ImmutableMatrix | None:
+    """The text as one written matrix (``\\begin{pmatrix}…``, ``[[1, 2], [3, 4]]``), or None."""
+    match = _LITERAL.fullmatch(text.strip())
+    return _literal(match) if match else None
 
 
 def _tokens(text: str) -> list[tuple[str, object]] | None:
@@ -54,7 +70,7 @@ def _tokens(text: str) -> list[tuple[str, object]] | None:
             return None
         if match:
             matrix = _literal(match)
-            if matrix is None:
+            if matrix is None or matrix.rows > MAX_SIZE or matrix.cols > MAX_SIZE:
                 return None
             tokens.append(("matrix", matrix))
             position = match.end()
@@ -157,12 +173,6 @@ class _Parser:
         return value
 
 
-def written_matrix(text: str) -> sympy.ImmutableMatrix | None:
-    """A nested list ``[[1, 2], [3, 4]]`` (rows first) as a matrix, or None."""
-    match = _LITERAL.fullmatch(text.strip())
-    return _literal(match) if match and not match.group(1) else None
-
-
 # Two written vectors and their dot product, one written vector and its length.
 _DOT = re.compile(r"^\(([^()]*)\)\s*\\cdot\s*\(([^()]*)\)$")
 _NORM = re.compile(r"^(?:\\\||\\lVert|\|\|)\s*\(([^()]*)\)\s*(?:\\\||\\rVert|\|\|)$")
@@ -170,12 +180,7 @@ _NORM = re.compile(r"^(?:\\\||\\lVert|\|\|)\s*\(([^()]*)\)\s*(?:\\\||\\rVert|\|\
 
 def _vector_entries(text: str) -> list[sympy.Basic] | None:
     pieces = text.split(",")
-    if len(pieces) < 2 or len(pieces) > MAX_SIZE * MAX_SIZE:
-        return None
-    try:
-        return [settle(read_math(piece).expr) for piece in pieces]
-    except MathParseError:
-        return None
+    return read_all(pieces) if 2 <= len(pieces) <= MAX_SIZE * MAX_SIZE else None
 
 
 def _vector_formula(text: str) -> sympy.Basic | None:

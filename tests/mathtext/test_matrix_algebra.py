@@ -6,7 +6,7 @@ import pytest
 import sympy
 from hypothesis import given, strategies as st
 
-from grader.mathtext.matrix_algebra import read_matrix_formula, written_matrix
+from grader.mathtext.matrix_algebra import read_matrix_formula, matrix_literal
 
 M = r"\begin{pmatrix}1&2\\3&4\end{pmatrix}"
 P = r"\begin{pmatrix}0&1\\1&0\end{pmatrix}"
@@ -48,7 +48,7 @@ def test_what_is_not_worked_out(text):
 
 
 def test_a_nested_list_is_a_matrix_rows_first():
-    assert written_matrix("[[1,2],[3,4]]") == Mat([[1, 2], [3, 4]]) and written_matrix("[1, 2]") is None
+    assert matrix_literal("[[1,2],[3,4]]") == Mat([[1, 2], [3, 4]]) and matrix_literal("[1, 2]") is None
 
 
 @given(st.text(alphabet="\\begin{pmatrix}&^T-+23 det", max_size=40))
