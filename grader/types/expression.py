@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Hashable, Literal, Mapping
 
 import sympy
@@ -100,9 +101,21 @@ class ExpressionParams(CheckParams):
         return self
 
 
+# A reference written in LaTeX is the same on every sheet: it is read once, not per answer.
+@lru_cache(maxsize=1024)
+def _latex_reference(text: str) -> Statement:
+    return read_math(text)
+
+
+@lru_cache(maxsize=1024)
+def _latex_collection(text: str) -> Container | None:
+    return read_container(text)
+
+
 def _reference_container(params: ExpressionParams, refs: Mapping[str, Any]) -> Container | None:
     """The reference as a tuple, matrix or set (``expression_containers``), or None."""
-    return containers.reference_container(refs[params.reference] if params.reference is not None else params.latex)
+    value = refs[params.reference] if params.reference is not None else params.latex
+    return _latex_collection(value) if isinstance(value, str) else containers.reference_container(value)
 
 
 def reference_relation(params: ExpressionParams, refs: Mapping[str, Any]) -> tuple[Relation, ...] | None:
@@ -111,13 +124,13 @@ def reference_relation(params: ExpressionParams, refs: Mapping[str, Any]) -> tup
     value = refs[params.reference] if params.reference is not None else params.latex
     if params.mode != "equal" or not isinstance(value, str):
         return None
-    return relations_of(read_math(value)) or None
+    return relations_of(_latex_reference(value)) or None
 
 
 def _solved_for(params: ExpressionParams, refs: Mapping[str, Any]) -> sympy.Symbol | None:
     """The name a reference ``x = 5`` gives the value of: a bare ``5`` answers it."""
     value = refs[params.reference] if params.reference is not None else params.latex
-    statement = read_math(value)
+    statement = _latex_reference(value)
     if statement.relations == ("=",) and _is_label(statement.sides[0]):
         return statement.sides[0]
     return None
@@ -133,7 +146,7 @@ def _is_label(side: sympy.Basic) -> bool:
 def reference_expr(params: ExpressionParams, refs: Mapping[str, Any]) -> sympy.Expr:
     value = refs[params.reference] if params.reference is not None else params.latex
     if isinstance(value, str):
-        return read_math(value).expr
+        return _latex_reference(value).expr
     if isinstance(value, sympy.Basic):
         return value
     raise TypeError(f"reference {params.reference!r} is neither a formula nor LaTeX")
