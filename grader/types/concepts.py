@@ -111,13 +111,13 @@ class ConceptsParams(CheckParams):
 @dataclass(frozen=True)
 class AnswerReading:
     """What every concepts item of a question reads from its answer, read once (``read``): the
-    tokens, the sentences refuted by the one after them, and the sentences compared by meaning."""
+    tokens, the sentences refuted by the one after them, the sentences compared by meaning (not
+    those that restate the question) and the formulas, for formula phrasings."""
 
     tokens: list[Token]
     refuted: frozenset[int]
     sentences: tuple[Unit, ...]
     formulas: tuple[Formula, ...] = ()  # the sides of the answer's formulas, for formula phrasings
-    question_words: frozenset[str] = frozenset()  # the question's printed words (Segment.question_words)
 
 
 def _refuted_claim(tokens: list[Token], phrasings: list[str], params: ConceptsParams,
@@ -169,7 +169,7 @@ def _best(answer: AnswerReading, phrasings: list[str], params: ConceptsParams, t
         # sharing its words ("assuming the null hypothesis is true") is close in meaning to it
         # ("the probability that the null hypothesis is true") without saying it.
         said = meaning_match(tokens, phrasings, params.meaning_threshold, params.word_threshold, params.aliases,
-                             params.contrast_words, answer.sentences, answer.question_words)
+                             params.contrast_words, answer.sentences)
         if said is not None:
             best = said
     if (best is None or best.negated) and formulas:
@@ -205,8 +205,8 @@ class ConceptsType(QuestionType):
     def read(self, segment: Segment, params: ConceptsParams) -> AnswerReading:
         tokens = tokenize(segment.lines)
         formulas = answer_formulas(segment.lines) if any(is_formula(p) for c in params.concepts for p in c.phrasings) else ()
-        return AnswerReading(tokens, refuted_sentences(tokens), tuple(prose_units(tokens)), formulas,
-                             segment.question_words)
+        # sentences compared by meaning: those that say more than the question's own words
+        return AnswerReading(tokens, refuted_sentences(tokens), tuple(prose_units(tokens, segment.question_words)), formulas)
 
     def parse(self, ctx: QuestionContext, params: ConceptsParams) -> Parsed | None:
         answer: AnswerReading = ctx.reading

@@ -64,9 +64,11 @@ def units(tokens: Sequence[Token]) -> list[Unit]:
     return found
 
 
-def prose_units(tokens: Sequence[Token]) -> list[Unit]:
-    """The units that read as prose: what is compared by meaning (read once per answer)."""
-    return [unit for unit in units(tokens) if _is_prose([tokens[i].word for i in unit.positions])]
+def prose_units(tokens: Sequence[Token], question_words: frozenset[str] = frozenset()) -> list[Unit]:
+    """The units that read as prose and say more than the question's own words (``question_words``):
+    what is compared by meaning (read once per answer)."""
+    return [unit for unit in units(tokens) if _is_prose([tokens[i].word for i in unit.positions])
+            and not (question_words and _restates_question(tokens, unit, question_words))]
 
 
 def _groups(tokens: Sequence[Token], key: str) -> dict[int, list[int]]:
@@ -148,8 +150,9 @@ def meaning_match(tokens: Sequence[Token], phrasings: Sequence[str], threshold: 
                   aliases: Mapping[str, Sequence[str]], contrasts: frozenset[str],
                   sentences: Sequence[Unit] | None = None, question_words: frozenset[str] = frozenset()) -> Match | None:
     """The sentence that says one of ``phrasings`` in other words, as a Match (score: similarity × 100).
-    ``sentences``: the answer's ``prose_units``, when the caller has read them already;
-    ``question_words``: the words the question prints (a sentence made of them says nothing new)."""
+    ``sentences``: the answer's ``prose_units``, when the caller has read them already (then without
+    the sentences that restate the question); else they are read here, without those of
+    ``question_words``, the words the question prints (a sentence made of them says nothing new)."""
     if not tokens or not phrasings:
         return None
     prose = [p for p in phrasings if content_words(p) and _is_prose(p.lower().split())]
@@ -157,9 +160,7 @@ def meaning_match(tokens: Sequence[Token], phrasings: Sequence[str], threshold: 
         return None
     best: Match | None = None
     vocabulary = frozenset(w for p in phrasings for w, _ in content_words(p))
-    for unit in prose_units(tokens) if sentences is None else sentences:
-        if question_words and _restates_question(tokens, unit, question_words):
-            continue
+    for unit in prose_units(tokens, question_words) if sentences is None else sentences:
         text = readable(unit.text, vocabulary)  # "rneasure", "probablity": noise to the embeddings
         for phrasing in prose:
             words = content_words(phrasing)
